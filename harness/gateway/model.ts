@@ -1,0 +1,85 @@
+// The gateway model: what a proxyscript.yaml declares, after parsing and validation.
+// Every target (embedded proxy, envoy.yaml, Kubernetes manifests) is generated from this.
+
+export interface Listener {
+  /** Bind address. Default 127.0.0.1. */
+  address: string;
+  /** Default 10000. */
+  port: number;
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface Cluster {
+  name: string;
+  endpoints: Endpoint[];
+  /** "http" (default) or "https" (TLS to the upstream). */
+  protocol: "http" | "https";
+  /** Connect timeout in milliseconds. Default 5000. */
+  connectTimeoutMs: number;
+}
+
+export interface RouteMatch {
+  /** Exactly one of prefix / path. Default: prefix "/". */
+  prefix?: string;
+  path?: string;
+  headers?: Array<{ name: string; exact?: string; present?: boolean }>;
+}
+
+export interface Route {
+  name: string;
+  match: RouteMatch;
+  /** Target cluster name (must be declared). */
+  cluster: string;
+  /** Kubernetes: hostnames for the HTTPRoute. */
+  hostnames: string[];
+  /** Names of the filters that run on this route, in chain order. Default: every filter. */
+  filters: string[];
+  /** Route timeout in milliseconds. Default 15000. */
+  timeoutMs: number;
+}
+
+export interface FilterCode {
+  /** Local .wasm path, resolved against the gateway file's folder. */
+  wasm: string;
+  /** OCI image reference for Kubernetes (e.g. registry.example.com/filters/jwt:v1). */
+  image?: string;
+  /** Image digest "sha256:…" once pushed. */
+  imageDigest?: string;
+  /** HTTP(S) URL serving the .wasm, for Kubernetes `code.type: HTTP`. */
+  url?: string;
+  /** sha256 of the .wasm, hex. */
+  sha256?: string;
+}
+
+export interface Filter {
+  name: string;
+  code: FilterCode;
+  /** Envoy root_id. Default "". */
+  rootId: string;
+  /** Plugin configuration, as JSON text. */
+  config: string;
+  /** The parsed config, when it was given as YAML/JSON structure. */
+  configValue?: unknown;
+  /** VM configuration, as text. */
+  vmConfig: string;
+  failOpen: boolean;
+  /** JSON Schema file the config must satisfy (reference filters ship one). */
+  configSchema?: string;
+}
+
+export interface Gateway {
+  /** Folder of the gateway file, against which relative paths were resolved. */
+  baseDir: string;
+  /** Kubernetes: Gateway the HTTPRoutes attach to, and the namespace. */
+  kubernetes: { gatewayName: string; gatewayNamespace?: string; namespace: string };
+  listener: Listener;
+  /** Worker VMs per filter (Envoy's --concurrency). Default 1. */
+  workers: number;
+  clusters: Cluster[];
+  routes: Route[];
+  filters: Filter[];
+}
