@@ -43,6 +43,8 @@ export interface Route {
 }
 
 export interface FilterCode {
+  /** AssemblyScript entry that `proxyscript build` compiles to `wasm`, if given. */
+  source?: string;
   /** Local .wasm path, resolved against the gateway file's folder. */
   wasm: string;
   /** OCI image reference for Kubernetes (e.g. registry.example.com/filters/jwt:v1). */
