@@ -6,6 +6,7 @@ export default defineConfig({
     // Compiling AssemblyScript and starting real servers takes seconds, not milliseconds.
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },

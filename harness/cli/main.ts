@@ -1,0 +1,54 @@
+// `proxyscript`: one command for building filters, running them locally, in Envoy, and shipping them.
+import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { UserError } from "./errors.ts";
+import { register as registerBuild } from "./commands/build.ts";
+import { register as registerRun } from "./commands/run.ts";
+import { register as registerDemo } from "./commands/demo.ts";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+export async function registerAll(program: Command): Promise<void> {
+  registerBuild(program);
+  registerRun(program);
+  registerDemo(program);
+  // Commands owned by the envoy, image and manifests modules, registered when present.
+  for (const name of ["envoy", "image", "manifests"]) {
+    const module = await import(`./commands/${name}.ts`).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes(`commands/${name}.ts`)) return null;
+      throw err;
+    });
+    module?.register(program);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("proxyscript")
+    .description("Write Envoy filters in TypeScript: build, test locally, run in Envoy, ship to Kubernetes.")
+    .version(pkg.version)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  await registerAll(program);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; commander already printed usage errors.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UserError || (err as { exitCode?: number }).exitCode === 2) {
+      process.stderr.write(`proxyscript: ${(err as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`proxyscript: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /(?:bin\.js|main\.ts)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

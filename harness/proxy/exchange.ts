@@ -1,0 +1,209 @@
+// One downstream request/response exchange: feeds the client's request into the route's filter
+// chain, forwards what the filters release to the upstream cluster, and feeds the upstream's
+// response back through the chain to the client. Calls into the stream are serialized, as Envoy
+// runs one stream's events on one worker thread in order.
+import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import type { FilterChain, HeaderList, HttpStream, StreamSink } from "../host/api.ts";
+import type { Route } from "../gateway/model.ts";
+import type { ClusterSet } from "./clusters.ts";
+import { headerValue, outgoingHeaders, requestHasBody, requestHeaderList, responseHeaderList } from "./headers.ts";
+
+const EMPTY = new Uint8Array(0);
+
+function trailerObject(list: HeaderList): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [n, v] of list) out[n] = v;
+  return out;
+}
+
+function trailerList(trailers: NodeJS.Dict<string>): HeaderList {
+  return Object.entries(trailers).map(([n, v]) => [n, v ?? ""]);
+}
+
+/** Response headers Envoy knows to carry no body: answers to HEAD, 204, 304, content-length 0. */
+function responseIsHeadersOnly(method: string, res: IncomingMessage): boolean {
+  return method === "HEAD" || res.statusCode === 204 || res.statusCode === 304 || res.headers["content-length"] === "0";
+}
+
+export interface ExchangeContext {
+  route: Route;
+  chain: FilterChain;
+  clusters: ClusterSet;
+  remoteAddress: string;
+  localAddress: string;
+}
+
+export class Exchange {
+  private stream!: HttpStream;
+  private queue: Promise<void> = Promise.resolve();
+  private upstream: ClientRequest | null = null;
+  private upstreamResponseStarted = false;
+  private routeTimer: NodeJS.Timeout | null = null;
+  private downstreamDone = false;
+  private upstreamComplete = false;
+
+  constructor(private readonly req: IncomingMessage, private readonly res: ServerResponse, private readonly ctx: ExchangeContext) {}
+
+  start(): void {
+    const { req, res, ctx } = this;
+    const sink: StreamSink = {
+      upstreamHeaders: (headers, end) => this.openUpstream(headers, end),
+      upstreamData: (chunk, end) => this.writeUpstream(chunk, end),
+      upstreamTrailers: (trailers) => {
+        this.upstream?.addTrailers(trailerObject(trailers));
+        this.upstream?.end();
+      },
+      downstreamHeaders: (headers, end) => this.writeDownstreamHeaders(headers, end),
+      downstreamData: (chunk, end) => this.writeDownstream(chunk, end),
+      downstreamTrailers: (trailers) => {
+        res.addTrailers(trailerObject(trailers));
+        this.endDownstream();
+      },
+      reset: () => this.abort(),
+    };
+    this.stream = ctx.chain.newStream(
+      { remoteAddress: ctx.remoteAddress, localAddress: ctx.localAddress, protocol: `HTTP/${req.httpVersion}`, routeName: ctx.route.name, clusterName: ctx.route.cluster },
+      sink,
+    );
+    res.on("error", () => this.abort());
+    res.on("close", () => {
+      if (!this.downstreamDone) this.run(() => this.stream.destroy());
+      this.releaseUpstream();
+      this.clearRouteTimer();
+    });
+
+    const headers = requestHeaderList(req, "http");
+    // Envoy's connection manager adds these before any filter runs.
+    if (!headerValue(headers, "x-forwarded-proto")) headers.push(["x-forwarded-proto", "http"]);
+    if (!headerValue(headers, "x-request-id")) headers.push(["x-request-id", randomUUID()]);
+    const hasBody = requestHasBody(req);
+    this.run(() => this.stream.decodeHeaders(headers, !hasBody));
+    if (!hasBody) {
+      req.resume();
+      return;
+    }
+    req.on("data", (chunk: Buffer) => {
+      req.pause();
+      this.run(() => this.stream.decodeData(chunk, false)).then(() => req.resume());
+    });
+    req.on("end", () => {
+      const trailers = trailerList(req.trailers);
+      this.run(() => (trailers.length > 0 ? this.stream.decodeTrailers(trailers) : this.stream.decodeData(EMPTY, true)));
+    });
+    req.on("error", () => this.abort());
+  }
+
+  /** Runs `step` after every earlier step; a failing step resets the exchange instead of crashing. */
+  private run(step: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(step).catch((err) => {
+      process.emitWarning(`proxyscript: stream failed: ${(err as Error).message}`);
+      this.abort();
+    });
+    return this.queue;
+  }
+
+  private openUpstream(headers: HeaderList, end: boolean): void {
+    const { ctx } = this;
+    const method = headerValue(headers, ":method") ?? "GET";
+    const path = headerValue(headers, ":path") ?? "/";
+    const upstream = ctx.clusters.open(ctx.route.cluster, method, path, headers);
+    this.upstream = upstream;
+    this.routeTimer = setTimeout(() => this.upstreamFailed(504, "upstream request timeout"), ctx.route.timeoutMs);
+    upstream.on("error", () =>
+      this.upstreamFailed(503, "upstream connect error or disconnect/reset before headers. reset reason: connection failure"),
+    );
+    upstream.on("response", (res) => this.onUpstreamResponse(res, method));
+    if (end) upstream.end();
+  }
+
+  private writeUpstream(chunk: Uint8Array, end: boolean): void {
+    const upstream = this.upstream;
+    if (!upstream) return;
+    if (chunk.length > 0) upstream.write(chunk);
+    if (end) upstream.end();
+  }
+
+  private onUpstreamResponse(res: IncomingMessage, method: string): void {
+    this.clearRouteTimer();
+    this.upstreamResponseStarted = true;
+    const headersOnly = responseIsHeadersOnly(method, res);
+    this.run(() => this.stream.encodeHeaders(responseHeaderList(res.statusCode ?? 502, res.headers), headersOnly));
+    if (headersOnly) {
+      this.upstreamComplete = true;
+      res.resume();
+      return;
+    }
+    res.on("data", (chunk: Buffer) => {
+      res.pause();
+      this.run(() => this.stream.encodeData(chunk, false)).then(() => res.resume());
+    });
+    res.on("end", () => {
+      this.upstreamComplete = true;
+      const trailers = trailerList(res.trailers);
+      this.run(() => (trailers.length > 0 ? this.stream.encodeTrailers(trailers) : this.stream.encodeData(EMPTY, true)));
+    });
+    res.on("error", () => this.abort());
+  }
+
+  /** The router's own local reply (503/504), which passes through every filter's encode path. */
+  private upstreamFailed(status: number, body: string): void {
+    this.clearRouteTimer();
+    this.upstream?.destroy();
+    if (this.upstreamResponseStarted) {
+      this.abort();
+      return;
+    }
+    this.upstreamResponseStarted = true;
+    const bytes = new TextEncoder().encode(body);
+    const headers: HeaderList = [[":status", String(status)], ["content-length", String(bytes.length)], ["content-type", "text/plain"]];
+    this.run(async () => {
+      await this.stream.encodeHeaders(headers, false);
+      await this.stream.encodeData(bytes, true);
+    });
+  }
+
+  private writeDownstreamHeaders(headers: HeaderList, end: boolean): void {
+    const status = Number(headerValue(headers, ":status") ?? "200");
+    try {
+      this.res.writeHead(status, outgoingHeaders(headers));
+    } catch (err) {
+      process.emitWarning(`proxyscript: invalid response headers: ${(err as Error).message}`);
+      this.abort();
+      return;
+    }
+    if (end) this.endDownstream();
+  }
+
+  private writeDownstream(chunk: Uint8Array, end: boolean): void {
+    if (this.downstreamDone) return;
+    if (chunk.length > 0) this.res.write(chunk);
+    if (end) this.endDownstream();
+  }
+
+  private endDownstream(): void {
+    if (this.downstreamDone) return;
+    this.downstreamDone = true;
+    this.res.end();
+    this.releaseUpstream();
+  }
+
+  /** An upstream exchange cut short (local reply, client gone) cannot return to the keep-alive pool. */
+  private releaseUpstream(): void {
+    if (this.upstream && !this.upstreamComplete) this.upstream.destroy();
+  }
+
+  private clearRouteTimer(): void {
+    if (this.routeTimer) clearTimeout(this.routeTimer);
+    this.routeTimer = null;
+  }
+
+  private abort(): void {
+    this.clearRouteTimer();
+    this.upstream?.destroy();
+    if (!this.downstreamDone) {
+      this.downstreamDone = true;
+      this.res.destroy();
+    }
+  }
+}
