@@ -30,6 +30,7 @@ export interface RouteMatch {
 }
 
 export interface Route {
+  /** Default "route-<index>". When `routes` is omitted and one cluster exists: one route "default". */
   name: string;
   match: RouteMatch;
   /** Target cluster name (must be declared). */
@@ -45,7 +46,8 @@ export interface Route {
 export interface FilterCode {
   /** AssemblyScript entry that `proxyscript build` compiles to `wasm`, if given. */
   source?: string;
-  /** Local .wasm path, resolved against the gateway file's folder. */
+  /** Local .wasm path, resolved against the gateway file's folder (absolute after loading).
+   *  When only `source` is given: `<gateway folder>/build/<filter name>.wasm`. */
   wasm: string;
   /** OCI image reference for Kubernetes (e.g. registry.example.com/filters/jwt:v1). */
   image?: string;
@@ -62,14 +64,15 @@ export interface Filter {
   code: FilterCode;
   /** Envoy root_id. Default "". */
   rootId: string;
-  /** Plugin configuration, as JSON text. */
+  /** Plugin configuration, as JSON text. Default "{}". */
   config: string;
   /** The parsed config, when it was given as YAML/JSON structure. */
   configValue?: unknown;
   /** VM configuration, as text. */
   vmConfig: string;
   failOpen: boolean;
-  /** JSON Schema file the config must satisfy (reference filters ship one). */
+  /** JSON Schema file the config was checked against (absolute): `config_schema`, else a
+   *  `config.schema.json` beside the source, the .wasm, or the folder above a `build/` holding it. */
   configSchema?: string;
 }
 
@@ -78,6 +81,8 @@ export interface Gateway {
   baseDir: string;
   /** Kubernetes: Gateway the HTTPRoutes attach to, and the namespace. */
   kubernetes: { gatewayName: string; gatewayNamespace?: string; namespace: string };
+  // Defaults: gatewayName "eg" (Envoy Gateway's quickstart), namespace "default",
+  // gatewayNamespace unset (= namespace).
   listener: Listener;
   /** Worker VMs per filter (Envoy's --concurrency). Default 1. */
   workers: number;
