@@ -1,0 +1,331 @@
+// A client for the OCI distribution API of one repository: blob existence, blob upload
+// (monolithic POST+PUT or chunked POST+PATCH…+PUT), manifest PUT/GET, blob GET, with the
+// registry's authentication challenge flow (anonymous, Basic, Bearer token) and retries with
+// backoff on 5xx and dropped connections. Uses Node's built-in fetch.
+import { UserError } from "../cli/errors.ts";
+import { parseAuthChallenge } from "./auth-challenge.ts";
+import type { Credentials } from "./credentials.ts";
+import { verifyDigest } from "./digest.ts";
+import { registryBaseUrl } from "./reference.ts";
+
+export interface RetryPolicy {
+  /** Total tries of one operation, first included. Default 4. */
+  attempts: number;
+  /** Delay before the second try; doubles each time. Default 500 ms. */
+  baseDelayMs: number;
+}
+
+export interface RegistryClientOptions {
+  registry: string;
+  repository: string;
+  credentials?: Credentials;
+  /** Plain HTTP to a non-loopback registry. */
+  insecure?: boolean;
+  retry?: Partial<RetryPolicy>;
+  /** Blobs larger than this go up in chunks of this size (PATCH); smaller ones in one PUT. Default 8 MiB. */
+  chunkSize?: number;
+  /** Called as upload bytes are accepted by the registry. */
+  onUploadProgress?: (digest: string, sent: number, total: number) => void;
+  /** Per-request timeout. Default 60 s. */
+  timeoutMs?: number;
+}
+
+/** A failure worth trying again: a 5xx answer or a connection lost mid-way. */
+class RetryableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RetryableError";
+  }
+}
+
+const CONNECTION_DROPPED = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "ETIMEDOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+function errorCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return cause?.code ?? (error as { code?: string }).code;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface RequestInit2 {
+  method: string;
+  /** Path under the base URL, or an absolute URL (upload locations). */
+  url: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** Status codes that are a success for this call. */
+  expect: number[];
+  what: string;
+}
+
+export class RegistryClient {
+  readonly baseUrl: string;
+  private readonly retry: RetryPolicy;
+  private authorization: string | undefined;
+  private readonly chunkSize: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: RegistryClientOptions) {
+    this.baseUrl = registryBaseUrl(options.registry, options.insecure ?? false);
+    this.retry = { attempts: options.retry?.attempts ?? 4, baseDelayMs: options.retry?.baseDelayMs ?? 500 };
+    this.chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  private get repoPath(): string {
+    return `/v2/${this.options.repository}`;
+  }
+
+  /** Runs `operation`, trying again with exponential backoff while it fails in a retryable way. */
+  private async withRetry<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    let last: Error | undefined;
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (!(error instanceof RetryableError)) throw error;
+        last = error;
+        if (attempt < this.retry.attempts) await sleep(this.retry.baseDelayMs * 2 ** (attempt - 1));
+      }
+    }
+    throw new UserError(`${what} failed after ${this.retry.attempts} attempts against ${this.baseUrl}; last error: ${last!.message}`);
+  }
+
+  private async send(init: RequestInit2): Promise<Response> {
+    const url = new URL(init.url, this.baseUrl).toString();
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.authorization) headers.authorization = this.authorization;
+    try {
+      return await fetch(url, {
+        method: init.method,
+        headers,
+        body: init.body as unknown as BodyInit | undefined,
+        redirect: "follow",
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const code = errorCode(error);
+      if (code && CONNECTION_DROPPED.has(code)) throw new RetryableError(`${init.what}: connection lost (${code})`);
+      if ((error as Error).name === "TimeoutError") throw new RetryableError(`${init.what}: no answer within ${this.timeoutMs} ms`);
+      const reason = code === "ECONNREFUSED" ? "connection refused" : code === "ENOTFOUND" ? "host not found" : code ?? (error as Error).message;
+      const hint = code === "ECONNREFUSED" ? " (is the registry running?)" : "";
+      const tlsHint = /SSL|TLS|EPROTO/i.test(String(code) + String((error as { cause?: Error }).cause?.message))
+        ? " (it may not speak HTTPS: use --insecure for a plain-HTTP registry)"
+        : "";
+      throw new UserError(`cannot reach registry ${this.options.registry} at ${url}: ${reason}${hint}${tlsHint}`);
+    }
+  }
+
+  /** One request with the auth flow: on 401, answer the challenge once and send it again. */
+  private async request(init: RequestInit2, scope: string): Promise<Response> {
+    let response = await this.send(init);
+    if (response.status === 401) {
+      await response.arrayBuffer().catch(() => undefined);
+      await this.authenticate(response.headers.get("www-authenticate"), scope);
+      response = await this.send(init);
+      if (response.status === 401) throw await this.failure(response, init.what, "authentication failed");
+    }
+    if (init.expect.includes(response.status)) return response;
+    if (response.status >= 500) {
+      const detail = await bodySnippet(response);
+      throw new RetryableError(`${init.what}: HTTP ${response.status}${detail}`);
+    }
+    if (response.status === 403) throw await this.failure(response, init.what, "access denied");
+    throw await this.failure(response, init.what, "unexpected answer");
+  }
+
+  private async failure(response: Response, what: string, kind: string): Promise<UserError> {
+    const creds = this.options.credentials ? ` as "${this.options.credentials.username}" (credentials from ${this.options.credentials.source})` : " anonymously";
+    const detail = await bodySnippet(response);
+    return new UserError(`${what}: ${kind} by registry ${this.options.registry}${creds}: HTTP ${response.status}${detail}`);
+  }
+
+  private async authenticate(header: string | null, scope: string): Promise<void> {
+    const challenge = parseAuthChallenge(header);
+    const creds = this.options.credentials;
+    if (!challenge) throw new UserError(`registry ${this.options.registry} answered 401 without a usable WWW-Authenticate challenge`);
+    if (challenge.scheme === "basic") {
+      if (!creds) {
+        throw new UserError(
+          `registry ${this.options.registry} requires a login (Basic realm "${challenge.params.realm ?? ""}"): pass --username/--password, ` +
+            `set PROXYSCRIPT_REGISTRY_USER/PROXYSCRIPT_REGISTRY_PASSWORD, or add it to ~/.docker/config.json`,
+        );
+      }
+      this.authorization = basicAuthorization(creds);
+      return;
+    }
+    if (challenge.scheme === "bearer") {
+      this.authorization = `Bearer ${await this.fetchToken(challenge.params, scope)}`;
+      return;
+    }
+    throw new UserError(`registry ${this.options.registry} asks for unsupported authentication scheme "${challenge.scheme}"`);
+  }
+
+  /** The token flow of the distribution spec: GET realm?service=…&scope=… (with Basic credentials if any). */
+  private async fetchToken(params: Record<string, string>, scope: string): Promise<string> {
+    if (!params.realm) throw new UserError(`registry ${this.options.registry}: Bearer challenge without a realm`);
+    const url = new URL(params.realm);
+    if (params.service) url.searchParams.set("service", params.service);
+    // Ask for everything this client will do (pull,push), not only what the challenged request needed.
+    url.searchParams.set("scope", scope);
+    const headers: Record<string, string> = {};
+    if (this.options.credentials) headers.authorization = basicAuthorization(this.options.credentials);
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      throw new UserError(`cannot reach the token service ${url.origin} of registry ${this.options.registry}: ${errorCode(error) ?? (error as Error).message}`);
+    }
+    if (!response.ok) throw await this.failure(response, `token request to ${url.origin}${url.pathname}`, "authentication failed");
+    const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new UserError(`token service ${url.origin} answered without a "token" or "access_token" field`);
+    return token;
+  }
+
+  /** True when the registry already has the blob (HEAD 200), false on 404. */
+  async hasBlob(digest: string): Promise<boolean> {
+    return this.withRetry(`checking blob ${digest}`, async () => {
+      const response = await this.request(
+        { method: "HEAD", url: `${this.repoPath}/blobs/${digest}`, expect: [200, 404], what: `HEAD blob ${digest}` },
+        this.pushScope,
+      );
+      return response.status === 200;
+    });
+  }
+
+  private get pushScope(): string {
+    return `repository:${this.options.repository}:pull,push`;
+  }
+
+  private get pullScope(): string {
+    return `repository:${this.options.repository}:pull`;
+  }
+
+  /** Uploads one blob; a failed session is abandoned and the whole upload tried again. */
+  async uploadBlob(digest: string, bytes: Uint8Array): Promise<void> {
+    await this.withRetry(`uploading blob ${digest}`, async () => {
+      const start = await this.request(
+        { method: "POST", url: `${this.repoPath}/blobs/uploads/`, expect: [202], what: `starting the upload of ${digest}` },
+        this.pushScope,
+      );
+      await start.arrayBuffer();
+      let location = uploadLocation(start, digest);
+      let body: Uint8Array | undefined = bytes;
+      if (bytes.length > this.chunkSize) {
+        for (let offset = 0; offset < bytes.length; offset += this.chunkSize) {
+          const chunk = bytes.subarray(offset, Math.min(offset + this.chunkSize, bytes.length));
+          const patched = await this.request(
+            {
+              method: "PATCH",
+              url: location,
+              headers: {
+                "content-type": "application/octet-stream",
+                "content-range": `${offset}-${offset + chunk.length - 1}`,
+              },
+              body: chunk,
+              expect: [202],
+              what: `uploading bytes ${offset}-${offset + chunk.length - 1} of ${digest}`,
+            },
+            this.pushScope,
+          );
+          await patched.arrayBuffer();
+          location = uploadLocation(patched, digest);
+          this.options.onUploadProgress?.(digest, offset + chunk.length, bytes.length);
+        }
+        body = undefined;
+      }
+      const finish = await this.request(
+        {
+          method: "PUT",
+          url: withQuery(location, "digest", digest),
+          headers: { "content-type": "application/octet-stream" },
+          body: body ?? new Uint8Array(0),
+          expect: [201],
+          what: `completing the upload of ${digest}`,
+        },
+        this.pushScope,
+      );
+      await finish.arrayBuffer();
+      if (body) this.options.onUploadProgress?.(digest, bytes.length, bytes.length);
+    });
+  }
+
+  /** PUTs the manifest under `reference` (tag or digest); returns the digest the registry reports. */
+  async putManifest(reference: string, mediaType: string, bytes: Uint8Array): Promise<string | undefined> {
+    return this.withRetry(`uploading the manifest ${reference}`, async () => {
+      const response = await this.request(
+        {
+          method: "PUT",
+          url: `${this.repoPath}/manifests/${reference}`,
+          headers: { "content-type": mediaType },
+          body: bytes,
+          expect: [201, 200],
+          what: `PUT manifest ${this.options.repository}:${reference}`,
+        },
+        this.pushScope,
+      );
+      await response.arrayBuffer();
+      return response.headers.get("docker-content-digest") ?? undefined;
+    });
+  }
+
+  /** GETs a manifest; verifies it against the digest asked for, or the one the registry names. */
+  async getManifest(reference: string, accept: string): Promise<{ bytes: Uint8Array; mediaType: string; digest: string | undefined }> {
+    return this.withRetry(`fetching the manifest ${reference}`, async () => {
+      const response = await this.request(
+        {
+          method: "GET",
+          url: `${this.repoPath}/manifests/${reference}`,
+          headers: { accept },
+          expect: [200, 404],
+          what: `GET manifest ${this.options.repository}:${reference}`,
+        },
+        this.pullScope,
+      );
+      if (response.status === 404) {
+        await response.arrayBuffer();
+        throw new UserError(`${this.options.registry}/${this.options.repository}:${reference} not found in the registry`);
+      }
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const named = reference.startsWith("sha256:") ? reference : response.headers.get("docker-content-digest") ?? undefined;
+      if (named) verifyDigest(bytes, named, `manifest ${this.options.repository}:${reference}`);
+      return { bytes, mediaType: response.headers.get("content-type") ?? "", digest: named };
+    });
+  }
+
+  /** GETs a blob and verifies its digest. */
+  async getBlob(digest: string): Promise<Uint8Array> {
+    return this.withRetry(`fetching blob ${digest}`, async () => {
+      const response = await this.request(
+        { method: "GET", url: `${this.repoPath}/blobs/${digest}`, expect: [200], what: `GET blob ${digest}` },
+        this.pullScope,
+      );
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      verifyDigest(bytes, digest, `blob ${digest} of ${this.options.repository}`);
+      return bytes;
+    });
+  }
+}
+
+function basicAuthorization(creds: Credentials): string {
+  return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`;
+}
+
+function uploadLocation(response: Response, digest: string): string {
+  const location = response.headers.get("location");
+  if (!location) throw new UserError(`the registry gave no upload location for ${digest} (no Location header on ${response.status})`);
+  // Relative locations resolve against the URL that answered.
+  return new URL(location, response.url).toString();
+}
+
+function withQuery(location: string, key: string, value: string): string {
+  const url = new URL(location);
+  url.searchParams.set(key, value);
+  return url.toString();
+}
+
+async function bodySnippet(response: Response): Promise<string> {
+  const text = (await response.text().catch(() => "")).trim().replace(/\s+/g, " ");
+  return text ? ` (${text.slice(0, 300)})` : "";
+}
