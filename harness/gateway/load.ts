@@ -168,6 +168,15 @@ class Checker {
         if (seen.has(name)) this.report([...at, "filters", j], `filter "${name}" is listed twice`);
         seen.add(name);
       });
+      // Envoy has one filter chain per listener: a route may skip filters, not reorder them.
+      const declared = (r.filters ?? []).filter((n) => filterNames.includes(n));
+      for (let j = 1; j < declared.length; j++) {
+        if (filterNames.indexOf(declared[j]) < filterNames.indexOf(declared[j - 1])) {
+          this.report([...at, "filters", r.filters!.indexOf(declared[j])],
+            `filters run in the order they are declared under filters (Envoy has one chain per listener): list "${declared[j]}" before "${declared[j - 1]}"`);
+          break;
+        }
+      }
       const timeoutMs = r.timeout ? parseDurationMs(r.timeout) : 15000;
       return { name: r.name ?? `route-${i}`, match, cluster: r.cluster, hostnames: r.hostnames ?? [], filters: [...filters], timeoutMs };
     });

@@ -184,6 +184,14 @@ describe("parseGateway: cross-checks", () => {
     ]);
   });
 
+  it("a route may skip filters but not reorder them", () => {
+    const text = "clusters: [{ name: a, url: 'http://x:1' }]\nfilters: [{ name: f, wasm: f.wasm }, { name: g, wasm: f.wasm }]\nroutes:\n  - cluster: a\n    filters: [g, f]\n";
+    expect(errorOf(() => parseGateway(text, dir, "gw.yaml")).message).toBe(
+      'gw.yaml:5:18: routes[0].filters[1]: filters run in the order they are declared under filters (Envoy has one chain per listener): list "f" before "g"',
+    );
+    expect(parseGateway(text.replace("[g, f]", "[g]"), dir).routes[0].filters).toEqual(["g"]);
+  });
+
   it("names are unique per list", () => {
     const text = "clusters: [{ name: a, url: 'http://x:1' }, { name: a, url: 'http://y:1' }]\nroutes: [{ cluster: a }]\nfilters: [{ name: f, wasm: f.wasm }, { name: f, wasm: f.wasm }]\n";
     const e = errorOf(() => parseGateway(text, dir, "gw.yaml"));
