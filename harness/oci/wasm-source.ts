@@ -1,21 +1,19 @@
 // Turns the `<filter>` argument of `image build`/`image push` into module bytes: a .wasm file as
-// it is, or an AssemblyScript entry / filter folder compiled first with the project's recipe.
+// it is, or an AssemblyScript entry / filter folder compiled first exactly as `proxyscript build`
+// does (same job resolution, same compiler recipe).
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { compileFilter, CompileError, type BuildTarget } from "../build/compile.ts";
+import { jobForPath } from "../build/targets.ts";
 import { UserError } from "../cli/errors.ts";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-/** Entry file names tried, in order, inside a filter folder. */
-const ENTRY_CANDIDATES = ["index.ts", "assembly/index.ts", "src/index.ts"];
 
 export interface WasmSource {
   wasm: Uint8Array;
   /** The .wasm file the bytes came from (built or given). */
   wasmPath: string;
-  /** A short name for the filter: the folder or file name. */
-  name: string;
 }
 
 export async function readWasmFile(file: string): Promise<Uint8Array> {
@@ -26,31 +24,18 @@ export async function readWasmFile(file: string): Promise<Uint8Array> {
   return bytes;
 }
 
-function findEntry(dir: string): string {
-  for (const candidate of [...ENTRY_CANDIDATES, `${path.basename(dir)}.ts`]) {
-    const file = path.join(dir, candidate);
-    if (existsSync(file)) return file;
-  }
-  throw new UserError(`${dir} is a folder without a filter entry (looked for ${[...ENTRY_CANDIDATES, `${path.basename(dir)}.ts`].join(", ")})`);
-}
-
-/** Resolves `<filter>`: a .wasm path, an AssemblyScript .ts entry, or a folder holding one. */
-export async function loadWasmSource(filter: string, options: { target?: BuildTarget } = {}): Promise<WasmSource> {
+/** Resolves `<filter>`: a .wasm path, or an AssemblyScript .ts entry or filter folder built into `outDir`. */
+export async function loadWasmSource(filter: string, options: { target?: BuildTarget; outDir?: string } = {}): Promise<WasmSource> {
   const resolved = path.resolve(filter);
-  if (!existsSync(resolved)) throw new UserError(`${filter} does not exist (expected a .wasm file, an AssemblyScript entry or a filter folder)`);
-  if (statSync(resolved).isFile() && resolved.endsWith(".wasm")) {
-    return { wasm: await readWasmFile(resolved), wasmPath: resolved, name: path.basename(resolved, ".wasm") };
+  if (existsSync(resolved) && statSync(resolved).isFile() && resolved.endsWith(".wasm")) {
+    return { wasm: await readWasmFile(resolved), wasmPath: resolved };
   }
-  const entry = statSync(resolved).isDirectory() ? findEntry(resolved) : resolved;
-  if (!entry.endsWith(".ts")) throw new UserError(`${filter}: expected a .wasm file, an AssemblyScript .ts entry or a filter folder`);
-  const folder = statSync(resolved).isDirectory() ? resolved : path.dirname(resolved);
-  const name = statSync(resolved).isDirectory() ? path.basename(resolved) : path.basename(resolved, ".ts");
-  const out = path.join(folder, "build", `${name === "index" ? path.basename(folder) : name}.wasm`);
+  const job = jobForPath(filter, options.outDir ?? "build");
   try {
-    await compileFilter(entry, out, { target: options.target ?? "release" });
+    await compileFilter(job.entry, job.outFile, { target: options.target ?? "release", config: job.config, baseDir: job.baseDir });
   } catch (error) {
     if (error instanceof CompileError) throw new UserError(error.message);
     throw error;
   }
-  return { wasm: await readWasmFile(out), wasmPath: out, name: name === "index" ? path.basename(folder) : name };
+  return { wasm: await readWasmFile(job.outFile), wasmPath: job.outFile };
 }
