@@ -1,0 +1,158 @@
+// Every callback Envoy calls on a proxy-wasm 0.2.1 module. Only the ENTRY file's exports become
+// wasm exports, so a filter's entry re-exports these: `export * from "<sdk>/exports"`.
+import { Action, PeerType, BufferType } from "./enums";
+import { allocateForHost } from "./memory";
+import { enterContext } from "../context/current";
+import { Configuration } from "../context/configuration";
+import * as registry from "../context/registry";
+import { deliverHttpCallResponse } from "../http-call";
+import { deliverGrpcClose, deliverGrpcInitialMetadata, deliverGrpcMessage, deliverGrpcTrailingMetadata } from "../grpc";
+
+/** Declares the ABI version; Envoy selects its 0.2.1 behaviour by this export's presence. */
+export function proxy_abi_version_0_2_1(): void {}
+
+/** The host allocates the blocks it returns data in with this. */
+export function malloc(size: usize): usize {
+  return allocateForHost(size);
+}
+
+export function proxy_on_memory_allocate(size: usize): usize {
+  return allocateForHost(size);
+}
+
+// ---- lifecycle ----
+
+export function proxy_on_context_create(contextId: u32, parentContextId: u32): void {
+  enterContext(contextId);
+  registry.onContextCreate(contextId, parentContextId);
+}
+
+export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32): bool {
+  enterContext(rootContextId);
+  return registry.rootContext(rootContextId).onVmStart(new Configuration(BufferType.VmConfiguration, vmConfigurationSize));
+}
+
+export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): bool {
+  enterContext(rootContextId);
+  return registry.rootContext(rootContextId).onConfigure(new Configuration(BufferType.PluginConfiguration, pluginConfigurationSize));
+}
+
+export function proxy_on_tick(rootContextId: u32): void {
+  enterContext(rootContextId);
+  registry.rootContext(rootContextId).onTick();
+}
+
+export function proxy_on_queue_ready(rootContextId: u32, queueId: u32): void {
+  enterContext(rootContextId);
+  registry.rootContext(rootContextId).onQueueReady(queueId);
+}
+
+export function proxy_on_foreign_function(rootContextId: u32, functionId: u32, argumentsSize: u32): void {
+  enterContext(rootContextId);
+  registry.rootContext(rootContextId).onForeignFunction(functionId, argumentsSize);
+}
+
+export function proxy_on_log(contextId: u32): void {
+  enterContext(contextId);
+  const context = registry.anyContext(contextId);
+  if (context !== null) context.onLog();
+}
+
+export function proxy_on_done(contextId: u32): bool {
+  enterContext(contextId);
+  const context = registry.anyContext(contextId);
+  return context !== null ? context.onDone() : true;
+}
+
+export function proxy_on_delete(contextId: u32): void {
+  enterContext(contextId);
+  const context = registry.anyContext(contextId);
+  if (context !== null) context.onDelete();
+  registry.forgetContext(contextId);
+}
+
+// ---- HTTP streams ----
+
+export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: bool): Action {
+  enterContext(contextId);
+  return registry.httpContext(contextId).onRequestHeaders(numHeaders, endOfStream);
+}
+
+export function proxy_on_request_body(contextId: u32, bodySize: u32, endOfStream: bool): Action {
+  enterContext(contextId);
+  return registry.httpContext(contextId).onRequestBody(bodySize, endOfStream);
+}
+
+export function proxy_on_request_trailers(contextId: u32, numTrailers: u32): Action {
+  enterContext(contextId);
+  return registry.httpContext(contextId).onRequestTrailers(numTrailers);
+}
+
+export function proxy_on_response_headers(contextId: u32, numHeaders: u32, endOfStream: bool): Action {
+  enterContext(contextId);
+  return registry.httpContext(contextId).onResponseHeaders(numHeaders, endOfStream);
+}
+
+export function proxy_on_response_body(contextId: u32, bodySize: u32, endOfStream: bool): Action {
+  enterContext(contextId);
+  return registry.httpContext(contextId).onResponseBody(bodySize, endOfStream);
+}
+
+export function proxy_on_response_trailers(contextId: u32, numTrailers: u32): Action {
+  enterContext(contextId);
+  return registry.httpContext(contextId).onResponseTrailers(numTrailers);
+}
+
+// ---- network streams ----
+
+export function proxy_on_new_connection(contextId: u32): Action {
+  enterContext(contextId);
+  return registry.streamContext(contextId).onNewConnection();
+}
+
+export function proxy_on_downstream_data(contextId: u32, dataSize: u32, endOfStream: bool): Action {
+  enterContext(contextId);
+  return registry.streamContext(contextId).onDownstreamData(dataSize, endOfStream);
+}
+
+export function proxy_on_upstream_data(contextId: u32, dataSize: u32, endOfStream: bool): Action {
+  enterContext(contextId);
+  return registry.streamContext(contextId).onUpstreamData(dataSize, endOfStream);
+}
+
+export function proxy_on_downstream_connection_close(contextId: u32, peerType: u32): void {
+  enterContext(contextId);
+  registry.streamContext(contextId).onDownstreamConnectionClose(<PeerType>peerType);
+}
+
+export function proxy_on_upstream_connection_close(contextId: u32, peerType: u32): void {
+  enterContext(contextId);
+  registry.streamContext(contextId).onUpstreamConnectionClose(<PeerType>peerType);
+}
+
+// ---- outbound call answers ----
+
+export function proxy_on_http_call_response(contextId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32): void {
+  enterContext(contextId);
+  deliverHttpCallResponse(contextId, token, numHeaders, bodySize, numTrailers);
+}
+
+export function proxy_on_grpc_receive_initial_metadata(contextId: u32, token: u32, numHeaders: u32): void {
+  enterContext(contextId);
+  deliverGrpcInitialMetadata(token, numHeaders);
+}
+
+export function proxy_on_grpc_receive(contextId: u32, token: u32, responseSize: u32): void {
+  enterContext(contextId);
+  deliverGrpcMessage(token, responseSize);
+}
+
+export function proxy_on_grpc_receive_trailing_metadata(contextId: u32, token: u32, numTrailers: u32): void {
+  enterContext(contextId);
+  deliverGrpcTrailingMetadata(token, numTrailers);
+}
+
+export function proxy_on_grpc_close(contextId: u32, token: u32, statusCode: u32): void {
+  enterContext(contextId);
+  deliverGrpcClose(token, statusCode);
+}

@@ -1,0 +1,100 @@
+// Outbound gRPC: unary calls (proxy_grpc_call) and streams (proxy_grpc_stream), with answers
+// delivered to a GrpcHandler. Messages are raw protobuf bytes; encode them with your own codec.
+import * as host from "./abi/hostcalls";
+import { BufferType, MapType, Status } from "./abi/enums";
+import { HeaderPair } from "./abi/memory";
+import { BaseContext } from "./context/base";
+
+/** Receives gRPC events for one call or stream; override what you need. */
+export class GrpcHandler {
+  onInitialMetadata(token: u32, metadata: HeaderPair[]): void {}
+  onMessage(token: u32, message: ArrayBuffer): void {}
+  onTrailingMetadata(token: u32, metadata: HeaderPair[]): void {}
+  /** The call ended: `status` is the gRPC status code, `message` its text. */
+  onClose(token: u32, status: u32, message: string): void {}
+}
+
+class PendingGrpc {
+  constructor(readonly context: BaseContext, readonly handler: GrpcHandler) {}
+}
+
+const pending = new Map<u32, PendingGrpc>();
+
+/** Unary call; returns its token or 0 (lastStatus() says why). */
+export function grpcCall(
+  context: BaseContext, cluster: string, service: string, method: string, metadata: HeaderPair[],
+  message: ArrayBuffer, timeoutMs: u32, handler: GrpcHandler,
+): u32 {
+  context.makeEffective();
+  const token = host.grpcCall(cluster, service, method, metadata, message, timeoutMs);
+  if (host.lastStatus() == Status.Ok) pending.set(token, new PendingGrpc(context, handler));
+  return token;
+}
+
+/** An open gRPC stream. */
+export class GrpcStream {
+  constructor(readonly token: u32, private readonly context: BaseContext) {}
+
+  send(message: ArrayBuffer, endOfStream: bool = false): Status {
+    this.context.makeEffective();
+    return host.grpcSend(this.token, message, endOfStream);
+  }
+
+  /** Half-closes (graceful end) the stream. */
+  close(): Status {
+    this.context.makeEffective();
+    return host.grpcClose(this.token);
+  }
+
+  cancel(): Status {
+    this.context.makeEffective();
+    const status = host.grpcCancel(this.token);
+    pending.delete(this.token);
+    return status;
+  }
+}
+
+/** Opens a stream; null when the host refused it (lastStatus() says why). */
+export function grpcStream(
+  context: BaseContext, cluster: string, service: string, method: string, metadata: HeaderPair[], handler: GrpcHandler,
+): GrpcStream | null {
+  context.makeEffective();
+  const token = host.grpcStream(cluster, service, method, metadata);
+  if (host.lastStatus() != Status.Ok) return null;
+  pending.set(token, new PendingGrpc(context, handler));
+  return new GrpcStream(token, context);
+}
+
+/** Cancels a unary call. */
+export function grpcCancel(token: u32): Status {
+  pending.delete(token);
+  return host.grpcCancel(token);
+}
+
+// ---- delivery, called by the ABI exports ----
+
+export function deliverGrpcInitialMetadata(token: u32, count: u32): void {
+  if (!pending.has(token)) return;
+  const metadata = count > 0 ? host.getHeaderMapPairs(MapType.GrpcReceiveInitialMetadata) : new Array<HeaderPair>();
+  pending.get(token).handler.onInitialMetadata(token, metadata);
+}
+
+export function deliverGrpcMessage(token: u32, size: u32): void {
+  if (!pending.has(token)) return;
+  const message = size > 0 ? host.getBufferBytes(BufferType.GrpcReceiveBuffer, 0, size) : new ArrayBuffer(0);
+  pending.get(token).handler.onMessage(token, message);
+}
+
+export function deliverGrpcTrailingMetadata(token: u32, count: u32): void {
+  if (!pending.has(token)) return;
+  const metadata = count > 0 ? host.getHeaderMapPairs(MapType.GrpcReceiveTrailingMetadata) : new Array<HeaderPair>();
+  pending.get(token).handler.onTrailingMetadata(token, metadata);
+}
+
+export function deliverGrpcClose(token: u32, status: u32): void {
+  if (!pending.has(token)) return;
+  const call = pending.get(token);
+  pending.delete(token);
+  const detail = host.getStatus();
+  call.handler.onClose(token, status, detail.message);
+}

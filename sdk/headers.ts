@@ -1,0 +1,71 @@
+// A header map of the current stream (request/response headers or trailers, gRPC metadata, or an
+// http_call response). Names are lower-cased, as Envoy stores them.
+import * as host from "./abi/hostcalls";
+import { MapType, Status } from "./abi/enums";
+import { HeaderPair } from "./abi/memory";
+import { ensureEffectiveContext } from "./context/current";
+
+export { HeaderPair };
+
+export class HeaderMap {
+  constructor(private readonly contextId: u32, readonly mapType: MapType) {}
+
+  /** The value of `name`, or null when absent. With repeated headers Envoy joins values with ",". */
+  get(name: string): string | null {
+    ensureEffectiveContext(this.contextId);
+    return host.getHeaderMapValue(this.mapType, name.toLowerCase());
+  }
+
+  has(name: string): bool {
+    return this.get(name) !== null;
+  }
+
+  /** Sets `name` to `value`, replacing every existing value (adds it when absent). */
+  set(name: string, value: string): Status {
+    ensureEffectiveContext(this.contextId);
+    return host.replaceHeaderMapValue(this.mapType, name.toLowerCase(), value);
+  }
+
+  /** Adds one more `name: value` entry, keeping existing ones. */
+  add(name: string, value: string): Status {
+    ensureEffectiveContext(this.contextId);
+    return host.addHeaderMapValue(this.mapType, name.toLowerCase(), value);
+  }
+
+  remove(name: string): Status {
+    ensureEffectiveContext(this.contextId);
+    return host.removeHeaderMapValue(this.mapType, name.toLowerCase());
+  }
+
+  /** Every entry in order (pseudo-headers such as :path first). */
+  entries(): HeaderPair[] {
+    ensureEffectiveContext(this.contextId);
+    return host.getHeaderMapPairs(this.mapType);
+  }
+
+  /** Replaces the whole map with `pairs`. */
+  replaceAll(pairs: HeaderPair[]): Status {
+    ensureEffectiveContext(this.contextId);
+    return host.setHeaderMapPairs(this.mapType, pairs);
+  }
+
+  /** Number of entries. */
+  size(): i32 {
+    return this.entries().length;
+  }
+
+  /** What the host reports through proxy_get_header_map_size (Envoy: the map's byte size). */
+  byteSize(): u32 {
+    ensureEffectiveContext(this.contextId);
+    return host.getHeaderMapSize(this.mapType);
+  }
+}
+
+/** Finds `name` (lower-case) in a pair list; null when absent. */
+export function findHeader(pairs: HeaderPair[], name: string): string | null {
+  const wanted = name.toLowerCase();
+  for (let i = 0; i < pairs.length; i++) {
+    if (pairs[i].name == wanted) return pairs[i].value;
+  }
+  return null;
+}
