@@ -4,27 +4,42 @@ import { buildWasm } from "../../../../test/support/build.ts";
 
 export interface CryptoWasm {
   digest(bits: number, data: Uint8Array): Uint8Array;
-  hmac(bits: number, key: Uint8Array, msg: Uint8Array, tag: Uint8Array, tagSize: number): number;
-  rsa(pss: boolean, bits: number, n: Uint8Array, e: Uint8Array, msg: Uint8Array, sig: Uint8Array): number;
-  ecdsa(curveBits: number, x: Uint8Array, y: Uint8Array, msg: Uint8Array, sig: Uint8Array): number;
-  ed25519(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): number;
+  /** Each returns 1 (valid), 0 (invalid) or -1 (unusable key); `iterations` repeats it for timing. */
+  hmac(bits: number, key: Uint8Array, msg: Uint8Array, tag: Uint8Array, tagSize: number, iterations?: number): number;
+  rsa(pss: boolean, bits: number, n: Uint8Array, e: Uint8Array, msg: Uint8Array, sig: Uint8Array, iterations?: number): number;
+  ecdsa(curveBits: number, x: Uint8Array, y: Uint8Array, msg: Uint8Array, sig: Uint8Array, iterations?: number): number;
+  ed25519(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array, iterations?: number): number;
   exports: Record<string, unknown>;
 }
 
 /** Every import the module asks for becomes a stub that traps if called: the crypto needs no host. */
-function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
+// proxy_log is kept so an abort's message (logged before the trap) shows up in the error.
+function stubImports(module: WebAssembly.Module, memory: () => WebAssembly.Memory, logs: string[]): WebAssembly.Imports {
   const imports: Record<string, Record<string, unknown>> = {};
   for (const imp of WebAssembly.Module.imports(module)) {
     imports[imp.module] ??= {};
-    imports[imp.module][imp.name] = imp.kind === "function" ? (...args: unknown[]) => { throw new Error(`host call ${imp.module}.${imp.name}(${args.join(",")}) from crypto code`); } : undefined;
+    imports[imp.module][imp.name] = imp.kind !== "function" ? undefined
+      : imp.name === "proxy_log" ? (_level: number, ptr: number, len: number) => { logs.push(Buffer.from(memory().buffer, ptr, len).toString()); return 0; }
+      : (...args: unknown[]) => { throw new Error(`host call ${imp.module}.${imp.name}(${args.join(",")}) from crypto code`); };
   }
   return imports as WebAssembly.Imports;
 }
 
 export async function instantiateCrypto(wasmBytes: BufferSource): Promise<CryptoWasm> {
   const module = await WebAssembly.compile(wasmBytes);
-  const instance = await WebAssembly.instantiate(module, stubImports(module));
-  const ex = instance.exports as Record<string, any>;
+  const logs: string[] = [];
+  let mem: WebAssembly.Memory | undefined;
+  const instance = await WebAssembly.instantiate(module, stubImports(module, () => mem!, logs));
+  const raw = instance.exports as Record<string, any>;
+  mem = raw.memory as WebAssembly.Memory;
+  // Traps carry the abort message the module logged just before.
+  const ex: Record<string, any> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    ex[name] = typeof value !== "function" ? value : (...args: unknown[]) => {
+      logs.length = 0;
+      try { return value(...args); } catch (e) { throw new Error(`${name}: ${(e as Error).message} ${logs.join(" | ")}`); }
+    };
+  }
   if (typeof ex._initialize === "function") ex._initialize();
   const memory = ex.memory as WebAssembly.Memory;
   const base = Number(ex.inputPtr());
@@ -46,10 +61,10 @@ export async function instantiateCrypto(wasmBytes: BufferSource): Promise<Crypto
       const len = ex.digestInto(bits, ...place(data));
       return new Uint8Array(memory.buffer, base, len).slice();
     },
-    hmac: (bits, key, msg, tag, tagSize) => ex.hmacCheck(bits, ...place(key, msg, tag), tagSize),
-    rsa: (pss, bits, n, e, msg, sig) => ex.rsaCheck(pss ? 1 : 0, bits, ...place(n, e, msg, sig)),
-    ecdsa: (curveBits, x, y, msg, sig) => ex.ecdsaCheck(curveBits, ...place(x, y, msg, sig)),
-    ed25519: (pk, msg, sig) => ex.ed25519Check(...place(pk, msg, sig)),
+    hmac: (bits, key, msg, tag, tagSize, iterations = 1) => ex.hmacCheck(bits, ...place(key, msg, tag), tagSize, iterations),
+    rsa: (pss, bits, n, e, msg, sig, iterations = 1) => ex.rsaCheck(pss ? 1 : 0, bits, ...place(n, e, msg, sig), iterations),
+    ecdsa: (curveBits, x, y, msg, sig, iterations = 1) => ex.ecdsaCheck(curveBits, ...place(x, y, msg, sig), iterations),
+    ed25519: (pk, msg, sig, iterations = 1) => ex.ed25519Check(...place(pk, msg, sig), iterations),
   };
 }
 
