@@ -3,6 +3,11 @@
 import * as host from "./abi/hostcalls";
 import { LogLevel } from "./abi/enums";
 
+/** The host's current log level (proxy_get_log_level). */
+export function logLevel(): LogLevel {
+  return host.getLogLevel();
+}
+
 export function logEnabled(level: LogLevel): bool {
   return level >= host.getLogLevel();
 }

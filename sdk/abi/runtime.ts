@@ -7,7 +7,7 @@ import { utf8Bytes } from "./memory";
 const SCRATCH: usize = memory.data(8, 8);
 
 /** abort(): log "abort: <msg> at <file>:<line>:<col>" at critical level, then trap. */
-export function hostAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
+export function hostAbort(message: string | null = null, fileName: string | null = null, line: u32 = 0, column: u32 = 0): void {
   let text = "abort: " + (message !== null ? message : "(no message)");
   if (fileName !== null) text += " at " + fileName + ":" + line.toString() + ":" + column.toString();
   const bytes = utf8Bytes(text);
