@@ -1,0 +1,420 @@
+// The `env.proxy_*` imports: argument decoding, pointer checks and Envoy's status codes. Stream
+// effects (continue, local reply, close) are deferred until the current call returns, as Envoy does.
+import { BUFFER_TYPE_MAX, BufferType, MAP_TYPE_MAX, MapType, STREAM_TYPE_MAX, StreamType, WasmResult } from "./abi.ts";
+import type { HeaderList } from "./api.ts";
+import { startHttpCall } from "./http-call.ts";
+import { concatBytes, encodeUtf8 } from "./memory.ts";
+import { deserializePairs, headerBytes, PairsFormatError, serializePairs } from "./pairs.ts";
+import { resolveProperty } from "./properties.ts";
+import type { BodyBuffer } from "./runtime.ts";
+import type { WasmVm } from "./vm.ts";
+
+type Fn = (...args: never[]) => number | void;
+
+export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
+  const rt = vm.runtime;
+  const mem = () => vm.memory;
+
+  /** Envoy's PairsUtil::toPairs: malformed input reads as no pairs; we also say why in the log. */
+  const readPairs = (ptr: number, size: number, what: string): HeaderList | null => {
+    const bytes = mem().view(ptr, size);
+    if (bytes === null) return null;
+    try {
+      return deserializePairs(bytes);
+    } catch (e) {
+      if (!(e instanceof PairsFormatError)) throw e;
+      rt.log("warn", `host: malformed serialized header map passed to ${what}: ${e.message}; read as empty, as Envoy does`, vm.worker);
+      return [];
+    }
+  };
+
+  const streamOf = () => vm.context()?.stream;
+
+  /** Header maps a context may read (http-call response maps included). */
+  const constMap = (type: number): HeaderList | null => {
+    if (type === MapType.HttpCallResponseHeaders) return vm.callResponse?.headers ?? null;
+    if (type === MapType.HttpCallResponseTrailers) return vm.callResponse?.trailers ?? null;
+    return streamOf()?.map(type as MapType) ?? null;
+  };
+  /** Header maps a context may change. */
+  const mutableMap = (type: number): HeaderList | null => {
+    if (type > MapType.ResponseTrailers) return null;
+    return streamOf()?.map(type as MapType) ?? null;
+  };
+
+  const constBuffer = (type: number): { bytes: Uint8Array; mutable?: BodyBuffer } | null => {
+    switch (type) {
+      case BufferType.VmConfiguration: return { bytes: rt.vmConfig };
+      case BufferType.PluginConfiguration: return vm.configuring ? { bytes: rt.pluginConfig } : null;
+      case BufferType.HttpCallResponseBody: return vm.callResponse !== null ? { bytes: vm.callResponse.body } : null;
+      case BufferType.HttpRequestBody:
+      case BufferType.HttpResponseBody: {
+        const b = streamOf()?.body(type);
+        return b == null ? null : { bytes: b.bytes, mutable: b };
+      }
+      default: return null;
+    }
+  };
+
+  const lower = (s: string) => s.toLowerCase();
+
+  return {
+    proxy_log(level: number, ptr: number, size: number): number {
+      if (level >>> 0 > 5) return WasmResult.BadArgument;
+      const message = mem().string(ptr, size);
+      if (message === null) return WasmResult.InvalidMemoryAccess;
+      vm.log(level, message);
+      return WasmResult.Ok;
+    },
+
+    proxy_get_log_level(ptr: number): number {
+      return mem().setU32(ptr, rt.logLevel) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_get_status(codePtr: number, ptrPtr: number, sizePtr: number): number {
+      if (!mem().setU32(codePtr, vm.status.code)) return WasmResult.InvalidMemoryAccess;
+      return mem().copyOut(encodeUtf8(vm.status.message), ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_set_property(pathPtr: number, pathSize: number, valuePtr: number, valueSize: number): number {
+      const path = mem().string(pathPtr, pathSize);
+      const value = mem().copy(valuePtr, valueSize);
+      if (path === null || value === null) return WasmResult.InvalidMemoryAccess;
+      const stream = streamOf();
+      if (stream === undefined) return WasmResult.NotFound;
+      return stream.setProperty(path.split("\0").filter((s) => s !== "").join("."), value);
+    },
+
+    proxy_get_property(pathPtr: number, pathSize: number, ptrPtr: number, sizePtr: number): number {
+      const path = mem().string(pathPtr, pathSize);
+      if (path === null) return WasmResult.InvalidMemoryAccess;
+      const segments = path.split("\0");
+      if (segments.length > 1 && segments[segments.length - 1] === "") segments.pop();
+      const stream = streamOf();
+      const value = resolveProperty(segments, {
+        pluginName: rt.name, rootId: rt.rootId, vmId: rt.vmId, extra: rt.extraProperties,
+        stream: stream?.propertySources(),
+      });
+      if (value === undefined) return WasmResult.NotFound;
+      return mem().copyOut(value, ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_send_local_response(status: number, detailsPtr: number, detailsSize: number, bodyPtr: number, bodySize: number,
+      headersPtr: number, headersSize: number, grpcStatus: number): number {
+      const details = mem().string(detailsPtr, detailsSize);
+      const body = mem().copy(bodyPtr, bodySize);
+      const pairsBytes = mem().view(headersPtr, headersSize);
+      if (details === null || body === null || pairsBytes === null) return WasmResult.InvalidMemoryAccess;
+      const headers = readPairs(headersPtr, headersSize, "proxy_send_local_response")!;
+      const stream = streamOf();
+      if (stream === undefined) {
+        rt.log("warn", "host: proxy_send_local_response on a root context has no stream to answer (Envoy ignores it)", vm.worker);
+        return WasmResult.Ok;
+      }
+      vm.defer(() => stream.sendLocalResponse(status >>> 0, body, headers.map(([k, v]) => [lower(k), v]), grpcStatus | 0, details));
+      return WasmResult.Ok;
+    },
+
+    proxy_get_shared_data(keyPtr: number, keySize: number, valuePtrPtr: number, valueSizePtr: number, casPtr: number): number {
+      const key = mem().string(keyPtr, keySize);
+      if (key === null) return WasmResult.InvalidMemoryAccess;
+      const entry = rt.shared.getSharedData(rt.vmId, key);
+      if (entry === undefined) return WasmResult.NotFound;
+      if (!mem().copyOut(entry.value, valuePtrPtr, valueSizePtr)) return WasmResult.InvalidMemoryAccess;
+      return mem().setU32(casPtr, entry.cas) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_set_shared_data(keyPtr: number, keySize: number, valuePtr: number, valueSize: number, cas: number): number {
+      const key = mem().string(keyPtr, keySize);
+      const value = mem().view(valuePtr, valueSize);
+      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+      return rt.shared.setSharedData(rt.vmId, key, value, cas >>> 0);
+    },
+
+    proxy_register_shared_queue(namePtr: number, nameSize: number, tokenPtr: number): number {
+      const name = mem().string(namePtr, nameSize);
+      if (name === null) return WasmResult.InvalidMemoryAccess;
+      // on_queue_ready goes to the root context of the registering VM, posted after the enqueue.
+      const token = rt.shared.registerQueue(rt.vmId, name, {
+        notify: (t) => queueMicrotask(() => {
+          if (!vm.failed) vm.call(vm.rootContextId, "proxy_on_queue_ready", vm.rootContextId, t);
+        }),
+      });
+      return mem().setU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_resolve_shared_queue(vmIdPtr: number, vmIdSize: number, namePtr: number, nameSize: number, tokenPtr: number): number {
+      const vmId = mem().string(vmIdPtr, vmIdSize);
+      const name = mem().string(namePtr, nameSize);
+      if (vmId === null || name === null) return WasmResult.InvalidMemoryAccess;
+      const token = rt.shared.resolveQueue(vmId === "" ? rt.vmId : vmId, name);
+      if (token === 0) return WasmResult.NotFound;
+      return mem().setU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_dequeue_shared_queue(token: number, ptrPtr: number, sizePtr: number): number {
+      const { result, data } = rt.shared.dequeue(token >>> 0);
+      if (result !== WasmResult.Ok) return result;
+      return mem().copyOut(data!, ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_enqueue_shared_queue(token: number, ptr: number, size: number): number {
+      const data = mem().view(ptr, size);
+      if (data === null) return WasmResult.InvalidMemoryAccess;
+      return rt.shared.enqueue(token >>> 0, data);
+    },
+
+    proxy_get_header_map_value(type: number, keyPtr: number, keySize: number, valuePtrPtr: number, valueSizePtr: number): number {
+      if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
+      const key = mem().string(keyPtr, keySize);
+      if (key === null) return WasmResult.InvalidMemoryAccess;
+      const map = constMap(type);
+      if (map === null) return WasmResult.BadArgument;
+      const name = lower(key);
+      const found = map.find(([k]) => k === name);
+      if (found === undefined) {
+        if (rt.abiVersion !== "0.1.0") return WasmResult.NotFound;
+        return mem().copyOut(new Uint8Array(0), valuePtrPtr, valueSizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+      }
+      return mem().copyOut(encodeUtf8(found[1]), valuePtrPtr, valueSizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_add_header_map_value(type: number, keyPtr: number, keySize: number, valuePtr: number, valueSize: number): number {
+      if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
+      const key = mem().string(keyPtr, keySize);
+      const value = mem().string(valuePtr, valueSize);
+      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+      const map = mutableMap(type);
+      if (map === null) return WasmResult.BadArgument;
+      map.push([lower(key), value]);
+      return WasmResult.Ok;
+    },
+
+    proxy_replace_header_map_value(type: number, keyPtr: number, keySize: number, valuePtr: number, valueSize: number): number {
+      if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
+      const key = mem().string(keyPtr, keySize);
+      const value = mem().string(valuePtr, valueSize);
+      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+      const map = mutableMap(type);
+      if (map === null) return WasmResult.BadArgument;
+      // Envoy's setCopy: the first entry takes the value, later duplicates go; absent → appended.
+      const name = lower(key);
+      const first = map.findIndex(([k]) => k === name);
+      if (first < 0) { map.push([name, value]); return WasmResult.Ok; }
+      map[first] = [name, value];
+      for (let i = map.length - 1; i > first; i--) if (map[i]![0] === name) map.splice(i, 1);
+      return WasmResult.Ok;
+    },
+
+    proxy_remove_header_map_value(type: number, keyPtr: number, keySize: number): number {
+      if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
+      const key = mem().string(keyPtr, keySize);
+      if (key === null) return WasmResult.InvalidMemoryAccess;
+      const map = mutableMap(type);
+      if (map === null) return WasmResult.BadArgument;
+      const name = lower(key);
+      for (let i = map.length - 1; i >= 0; i--) if (map[i]![0] === name) map.splice(i, 1);
+      return WasmResult.Ok;
+    },
+
+    proxy_get_header_map_pairs(type: number, ptrPtr: number, sizePtr: number): number {
+      if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
+      const map = constMap(type);
+      const bytes = map === null || map.length === 0 ? new Uint8Array(0) : serializePairs(map);
+      return mem().copyOut(bytes, ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_set_header_map_pairs(type: number, ptr: number, size: number): number {
+      if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
+      const pairs = readPairs(ptr, size, "proxy_set_header_map_pairs");
+      if (pairs === null) return WasmResult.InvalidMemoryAccess;
+      const map = mutableMap(type);
+      if (map === null) return WasmResult.BadArgument;
+      map.length = 0;
+      for (const [k, v] of pairs) map.push([lower(k), v]);
+      return WasmResult.Ok;
+    },
+
+    proxy_get_header_map_size(type: number, sizePtr: number): number {
+      if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
+      const map = mutableMap(type);
+      if (map === null) return WasmResult.BadArgument;
+      return mem().setU32(sizePtr, headerBytes(map)) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_get_buffer_status(type: number, lengthPtr: number, flagsPtr: number): number {
+      if (type >>> 0 > BUFFER_TYPE_MAX) return WasmResult.BadArgument;
+      const buffer = constBuffer(type);
+      if (buffer === null) return WasmResult.NotFound;
+      if (!mem().setU32(lengthPtr, buffer.bytes.byteLength)) return WasmResult.InvalidMemoryAccess;
+      return mem().setU32(flagsPtr, 0) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_get_buffer_bytes(type: number, start: number, length: number, ptrPtr: number, sizePtr: number): number {
+      if (type >>> 0 > BUFFER_TYPE_MAX) return WasmResult.BadArgument;
+      const buffer = constBuffer(type);
+      if (buffer === null) return WasmResult.NotFound;
+      start >>>= 0; length >>>= 0;
+      const size = buffer.bytes.byteLength;
+      if (start > size) length = 0;
+      else if (start + length > size) length = size - start;
+      if (length === 0) {
+        return mem().setU32(ptrPtr, 0) && mem().setU32(sizePtr, 0) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+      }
+      return mem().copyOut(buffer.bytes.subarray(start, start + length), ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_set_buffer_bytes(type: number, start: number, length: number, dataPtr: number, dataSize: number): number {
+      if (type >>> 0 > BUFFER_TYPE_MAX) return WasmResult.BadArgument;
+      const buffer = constBuffer(type);
+      if (buffer === null) return WasmResult.NotFound;
+      const data = mem().copy(dataPtr, dataSize);
+      if (data === null) return WasmResult.InvalidMemoryAccess;
+      const target = buffer.mutable;
+      if (target === undefined) return WasmResult.BadArgument;
+      start >>>= 0; length >>>= 0;
+      // Envoy's Buffer::copyFrom: prepend, replace all, or append; nothing in between.
+      const size = target.bytes.byteLength;
+      if (start === 0) {
+        if (length === 0) target.bytes = concatBytes(data, target.bytes);
+        else if (length >= size) target.bytes = data;
+        else return WasmResult.BadArgument;
+      } else if (start >= size) {
+        target.bytes = concatBytes(target.bytes, data);
+      } else {
+        return WasmResult.BadArgument;
+      }
+      return WasmResult.Ok;
+    },
+
+    proxy_http_call(uriPtr: number, uriSize: number, headersPtr: number, headersSize: number, bodyPtr: number, bodySize: number,
+      trailersPtr: number, trailersSize: number, timeoutMs: number, tokenPtr: number): number {
+      const cluster = mem().string(uriPtr, uriSize);
+      const body = mem().copy(bodyPtr, bodySize);
+      const headers = readPairs(headersPtr, headersSize, "proxy_http_call");
+      const trailers = readPairs(trailersPtr, trailersSize, "proxy_http_call");
+      if (cluster === null || body === null || headers === null || trailers === null) return WasmResult.InvalidMemoryAccess;
+      if (!mem().setU32(tokenPtr, 0)) return WasmResult.InvalidMemoryAccess;
+      const { result, token } = startHttpCall(vm, cluster, headers.map(([k, v]) => [lower(k), v]), body, trailers, timeoutMs | 0);
+      mem().setU32(tokenPtr, token);
+      return result;
+    },
+
+    // gRPC calls need a GrpcService proto and a gRPC upstream; the embedded host does not
+    // implement them and says so with Unimplemented (after the pointer checks Envoy makes).
+    proxy_grpc_call(servicePtr: number, serviceSize: number, serviceNamePtr: number, serviceNameSize: number, methodPtr: number,
+      methodSize: number, metadataPtr: number, metadataSize: number, requestPtr: number, requestSize: number): number {
+      if ([mem().view(servicePtr, serviceSize), mem().view(serviceNamePtr, serviceNameSize), mem().view(methodPtr, methodSize),
+        mem().view(metadataPtr, metadataSize), mem().view(requestPtr, requestSize)].includes(null)) return WasmResult.InvalidMemoryAccess;
+      rt.log("warn", "host: proxy_grpc_call is not implemented by the embedded host (Unimplemented)", vm.worker);
+      return WasmResult.Unimplemented;
+    },
+    proxy_grpc_stream(servicePtr: number, serviceSize: number, serviceNamePtr: number, serviceNameSize: number, methodPtr: number,
+      methodSize: number, metadataPtr: number, metadataSize: number): number {
+      if ([mem().view(servicePtr, serviceSize), mem().view(serviceNamePtr, serviceNameSize), mem().view(methodPtr, methodSize),
+        mem().view(metadataPtr, metadataSize)].includes(null)) return WasmResult.InvalidMemoryAccess;
+      rt.log("warn", "host: proxy_grpc_stream is not implemented by the embedded host (Unimplemented)", vm.worker);
+      return WasmResult.Unimplemented;
+    },
+    proxy_grpc_send(_token: number, ptr: number, size: number): number {
+      if (mem().view(ptr, size) === null) return WasmResult.InvalidMemoryAccess;
+      return WasmResult.NotFound;
+    },
+    proxy_grpc_cancel: (): number => WasmResult.NotFound,
+    proxy_grpc_close: (): number => WasmResult.NotFound,
+
+    proxy_set_tick_period_milliseconds(period: number): number {
+      vm.tickCancel?.();
+      vm.tickCancel = undefined;
+      vm.tickPeriodMs = period >>> 0;
+      if (vm.tickPeriodMs === 0) return WasmResult.Ok;
+      const arm = () => {
+        vm.tickCancel = rt.clock.setTimer(vm.tickPeriodMs, () => {
+          if (vm.failed || vm.tickPeriodMs === 0) return;
+          arm();
+          vm.call(vm.rootContextId, "proxy_on_tick", vm.rootContextId);
+        });
+      };
+      arm();
+      return WasmResult.Ok;
+    },
+
+    proxy_get_current_time_nanoseconds(ptr: number): number {
+      return mem().setU64(ptr, rt.clock.nowNanos()) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_define_metric(type: number, namePtr: number, nameSize: number, idPtr: number): number {
+      const name = mem().string(namePtr, nameSize);
+      if (name === null) return WasmResult.InvalidMemoryAccess;
+      const { result, id } = vm.metrics.define(type >>> 0, name);
+      if (result !== WasmResult.Ok) return result;
+      return mem().setU32(idPtr, id!) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+    proxy_increment_metric(id: number, offset: bigint): number {
+      return vm.metrics.increment(id >>> 0, BigInt.asIntN(64, BigInt(offset)));
+    },
+    proxy_record_metric(id: number, value: bigint): number {
+      return vm.metrics.record(id >>> 0, BigInt.asUintN(64, BigInt(value)));
+    },
+    proxy_get_metric(id: number, ptr: number): number {
+      const { result, value } = vm.metrics.get(id >>> 0);
+      if (result !== WasmResult.Ok) return result;
+      return mem().setU64(ptr, value!) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_set_effective_context(id: number): number {
+      return vm.setEffectiveContext(id >>> 0) ? WasmResult.Ok : WasmResult.BadArgument;
+    },
+
+    proxy_done(): number {
+      return vm.done() ? WasmResult.Ok : WasmResult.NotFound;
+    },
+
+    proxy_call_foreign_function(namePtr: number, nameSize: number, argsPtr: number, argsSize: number, resultsPtr: number, resultsSizePtr: number): number {
+      const name = mem().string(namePtr, nameSize);
+      if (name === null) return WasmResult.InvalidMemoryAccess;
+      const args = mem().copy(argsPtr, argsSize);
+      if (args === null) return WasmResult.InvalidMemoryAccess;
+      const fn = rt.foreignFunctions.get(name);
+      if (fn === undefined) return WasmResult.NotFound;
+      const out = fn(args);
+      if (resultsPtr === 0) return WasmResult.Ok;
+      return mem().copyOut(out, resultsPtr, resultsSizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    proxy_continue_stream(type: number): number {
+      if (type >>> 0 > STREAM_TYPE_MAX) return WasmResult.BadArgument;
+      return continueOn(type as StreamType);
+    },
+    proxy_close_stream(type: number): number {
+      if (type >>> 0 > STREAM_TYPE_MAX) return WasmResult.BadArgument;
+      const stream = streamOf();
+      if (stream === undefined) return WasmResult.Ok;
+      vm.defer(() => stream.closeStream(type as StreamType));
+      return WasmResult.Ok;
+    },
+    // ABI 0.1.0
+    proxy_continue_request: (): number => continueOn(StreamType.Request),
+    proxy_continue_response: (): number => continueOn(StreamType.Response),
+    proxy_clear_route_cache: (): number => WasmResult.Ok,
+    proxy_get_configuration(ptrPtr: number, sizePtr: number): number {
+      const bytes = vm.configuring ? rt.pluginConfig : rt.vmConfig;
+      return mem().copyOut(bytes, ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+
+    emscripten_notify_memory_growth: (): void => {},
+  };
+
+  function continueOn(type: StreamType): number {
+    if (type === StreamType.Downstream || type === StreamType.Upstream) return WasmResult.BadArgument;
+    const ctx = vm.context();
+    const stream = ctx?.stream;
+    if (stream === undefined) {
+      rt.log("warn", `host: proxy_continue_stream on root context ${ctx?.id ?? "?"} has no stream to resume (call proxy_set_effective_context with the stream's context id first)`, vm.worker);
+      return WasmResult.Ok;
+    }
+    vm.defer(() => stream.continueStream(type));
+    return WasmResult.Ok;
+  }
+}
+

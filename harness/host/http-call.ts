@@ -1,0 +1,63 @@
+// proxy_http_call: a call to a named cluster through the plugin's ClusterResolver. The answer (or
+// Envoy's failure callback: no headers, no body) is delivered to the calling VM's root context.
+import { WasmResult } from "./abi.ts";
+import type { ClusterResponse, HeaderList } from "./api.ts";
+import { encodeUtf8 } from "./memory.ts";
+import { TRAPPED, type WasmVm } from "./vm.ts";
+
+function toHeaderList(headers: HeaderList | Record<string, string> | undefined): HeaderList {
+  if (headers === undefined) return [];
+  const list = Array.isArray(headers) ? headers : Object.entries(headers);
+  return list.map(([k, v]) => [k.toLowerCase(), String(v)]);
+}
+
+export function startHttpCall(vm: WasmVm, cluster: string, headers: HeaderList, body: Uint8Array, trailers: HeaderList, timeoutMs: number): { result: WasmResult; token: number } {
+  const rt = vm.runtime;
+  if (timeoutMs < 0) return { result: WasmResult.BadArgument, token: 0 };
+  if (rt.clusters === undefined || !rt.clusters.has(cluster)) {
+    rt.log("warn", `host: proxy_http_call to unknown cluster "${cluster}" (BadArgument, as Envoy answers)`, vm.worker);
+    return { result: WasmResult.BadArgument, token: 0 };
+  }
+  for (const required of [":path", ":method", ":authority"]) {
+    if (!headers.some(([k]) => k === required)) {
+      rt.log("warn", `host: proxy_http_call without a ${required} header (BadArgument, as Envoy answers)`, vm.worker);
+      return { result: WasmResult.BadArgument, token: 0 };
+    }
+  }
+  if (body.byteLength > 0 && !headers.some(([k]) => k === "content-length")) headers.push(["content-length", String(body.byteLength)]);
+  const token = vm.nextCallToken++;
+  let settled = false;
+  const deliver = (response: { headers: HeaderList; body: Uint8Array; trailers: HeaderList } | null, failure?: string) => {
+    if (settled) return;
+    settled = true;
+    cancelTimer?.();
+    vm.pendingCalls.delete(token);
+    if (vm.failed) return;
+    const root = vm.rootContextId;
+    if (response === null) {
+      vm.status = { code: WasmResult.BrokenConnection, message: failure ?? "reset" };
+      vm.call(root, "proxy_on_http_call_response", root, token, 0, 0, 0);
+      vm.status = { code: 0, message: "" };
+      return;
+    }
+    vm.callResponse = response;
+    const r = vm.call(root, "proxy_on_http_call_response", root, token, response.headers.length, response.body.byteLength, response.trailers.length);
+    vm.callResponse = null;
+    void (r === TRAPPED);
+  };
+  const cancelTimer = timeoutMs > 0 ? rt.clock.setTimer(timeoutMs, () => deliver(null, "timeout")) : undefined;
+  vm.pendingCalls.set(token, () => { settled = true; cancelTimer?.(); });
+  rt.clusters.call({ cluster, headers, body, trailers, timeoutMs }).then(
+    (answer: ClusterResponse) => {
+      if ("failure" in answer) return deliver(null, answer.failure);
+      const responseHeaders: HeaderList = [[":status", String(answer.status)], ...toHeaderList(answer.headers).filter(([k]) => k !== ":status")];
+      const responseBody = answer.body === undefined ? new Uint8Array(0) : typeof answer.body === "string" ? encodeUtf8(answer.body) : answer.body;
+      deliver({ headers: responseHeaders, body: responseBody, trailers: toHeaderList(answer.trailers) });
+    },
+    (error: unknown) => {
+      rt.log("warn", `host: cluster "${cluster}" call failed: ${(error as Error)?.message ?? String(error)}`, vm.worker);
+      deliver(null, "reset");
+    },
+  );
+  return { result: WasmResult.Ok, token };
+}

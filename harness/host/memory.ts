@@ -1,0 +1,109 @@
+// Bounds-checked access to one module instance's linear memory. Every pointer the module passes is
+// checked here, so a bad pointer becomes InvalidMemoryAccess instead of a host crash.
+
+export class GuestMemory {
+  private bytesView: Uint8Array;
+  private dataView: DataView;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    /** The module's allocator (malloc or proxy_on_memory_allocate); returns 0 on failure. */
+    private readonly allocate: (size: number) => number,
+  ) {
+    this.bytesView = new Uint8Array(memory.buffer);
+    this.dataView = new DataView(memory.buffer);
+  }
+
+  /** Views are detached when memory grows; refresh lazily. */
+  private refresh(): void {
+    if (this.bytesView.buffer !== this.memory.buffer || this.bytesView.byteLength === 0 && this.memory.buffer.byteLength !== 0) {
+      this.bytesView = new Uint8Array(this.memory.buffer);
+      this.dataView = new DataView(this.memory.buffer);
+    }
+  }
+
+  private inBounds(ptr: number, size: number): boolean {
+    this.refresh();
+    return ptr >= 0 && size >= 0 && ptr + size <= this.bytesView.byteLength;
+  }
+
+  /** A view of `size` bytes at `ptr` (valid until the next call into the module), or null. */
+  view(ptr: number, size: number): Uint8Array | null {
+    ptr >>>= 0; size >>>= 0;
+    if (!this.inBounds(ptr, size)) return null;
+    return this.bytesView.subarray(ptr, ptr + size);
+  }
+
+  /** A copy of `size` bytes at `ptr`, or null. */
+  copy(ptr: number, size: number): Uint8Array | null {
+    const v = this.view(ptr, size);
+    return v === null ? null : v.slice();
+  }
+
+  string(ptr: number, size: number): string | null {
+    const v = this.view(ptr, size);
+    return v === null ? null : decodeUtf8(v);
+  }
+
+  setU32(ptr: number, value: number): boolean {
+    ptr >>>= 0;
+    if (!this.inBounds(ptr, 4)) return false;
+    this.dataView.setUint32(ptr, value >>> 0, true);
+    return true;
+  }
+
+  getU32(ptr: number): number | null {
+    ptr >>>= 0;
+    if (!this.inBounds(ptr, 4)) return null;
+    return this.dataView.getUint32(ptr, true);
+  }
+
+  setU64(ptr: number, value: bigint): boolean {
+    ptr >>>= 0;
+    if (!this.inBounds(ptr, 8)) return false;
+    this.dataView.setBigUint64(ptr, BigInt.asUintN(64, value), true);
+    return true;
+  }
+
+  setBytes(ptr: number, bytes: Uint8Array): boolean {
+    ptr >>>= 0;
+    if (!this.inBounds(ptr, bytes.byteLength)) return false;
+    this.bytesView.set(bytes, ptr);
+    return true;
+  }
+
+  /**
+   * Envoy's copyToPointerSize: allocate in the module, copy `data`, write pointer and size
+   * (pointer 0 for empty data). False when allocation or a write fails.
+   */
+  copyOut(data: Uint8Array, ptrPtr: number, sizePtr: number): boolean {
+    let pointer = 0;
+    if (data.byteLength > 0) {
+      pointer = this.allocate(data.byteLength) >>> 0;
+      if (pointer === 0 || !this.setBytes(pointer, data)) return false;
+    }
+    return this.setU32(ptrPtr, pointer) && this.setU32(sizePtr, data.byteLength);
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: false });
+
+export function encodeUtf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+export function decodeUtf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.byteLength === 0) return b;
+  if (b.byteLength === 0) return a;
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}
+
+export const EMPTY_BYTES = new Uint8Array(0);
