@@ -1,0 +1,190 @@
+// @detectSQLi: a small SQL tokenizer plus patterns of injected SQL, tried as if the value were
+// inserted bare, after a single quote and after a double quote (as libinjection does). Returns a
+// short fingerprint of the tokens when the value looks like SQL, "" otherwise.
+import { asciiLower } from "./bytes";
+
+const KEYWORDS: string[] = [
+  "select", "union", "insert", "update", "delete", "drop", "alter", "create", "truncate", "exec", "execute",
+  "declare", "waitfor", "delay", "shutdown", "from", "where", "having", "order", "group", "into", "values",
+  "table", "database", "like", "rlike", "regexp", "between", "is", "not", "null", "case", "when", "then",
+  "else", "end", "limit", "offset", "procedure", "load_file", "outfile", "dumpfile", "sounds", "xor", "div",
+];
+
+const FUNCTIONS: string[] = [
+  "sleep", "benchmark", "char", "chr", "concat", "concat_ws", "version", "database", "user", "ascii", "substring",
+  "substr", "mid", "if", "ifnull", "count", "cast", "convert", "hex", "unhex", "load_file", "pg_sleep", "md5",
+  "group_concat", "extractvalue", "updatexml", "name_const", "exp", "floor", "rand", "length", "sys_eval",
+  "xp_cmdshell", "current_user", "system_user", "session_user", "lower", "upper", "ord", "schema", "row_count",
+];
+
+// Token kinds.
+const T_STRING: i32 = 115;   // s
+const T_NUMBER: i32 = 49;    // 1
+const T_WORD: i32 = 110;     // n (bare word)
+const T_KEYWORD: i32 = 107;  // k
+const T_FUNCTION: i32 = 102; // f
+const T_LOGIC: i32 = 38;     // & (and/or/&&/||/xor)
+const T_OPERATOR: i32 = 111; // o (= < > etc.)
+const T_OPEN: i32 = 40;      // (
+const T_CLOSE: i32 = 41;     // )
+const T_COMMA: i32 = 44;     // ,
+const T_SEMI: i32 = 59;      // ;
+const T_COMMENT: i32 = 99;   // c
+const T_UNION: i32 = 85;     // U
+const T_VARIABLE: i32 = 118; // v (@x, @@version)
+
+class Tokens {
+  kinds: i32[] = [];
+  words: string[] = [];
+}
+
+function isWordChar(c: i32): bool {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 || c == 46 || c == 36 || c > 127;
+}
+
+function tokenize(s: string, startQuote: i32): Tokens {
+  const out = new Tokens();
+  const len = s.length;
+  let i = 0;
+  if (startQuote != 0) {
+    // The value continues a string the application opened: the first token is that string's end.
+    const close = s.indexOf(String.fromCharCode(startQuote));
+    if (close < 0) { out.kinds.push(T_STRING); out.words.push(""); return out; }
+    out.kinds.push(T_STRING); out.words.push("");
+    i = close + 1;
+  }
+  while (i < len && out.kinds.length < 24) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c == 160) { i++; continue; }
+    if (c == 39 || c == 34 || c == 96) {
+      let j = i + 1;
+      while (j < len && s.charCodeAt(j) != c) { if (s.charCodeAt(j) == 92) j++; j++; }
+      out.kinds.push(T_STRING); out.words.push("");
+      i = j + 1;
+      continue;
+    }
+    if (c == 45 && i + 1 < len && s.charCodeAt(i + 1) == 45) { out.kinds.push(T_COMMENT); out.words.push(""); break; }
+    if (c == 35) { out.kinds.push(T_COMMENT); out.words.push(""); break; }
+    if (c == 47 && i + 1 < len && s.charCodeAt(i + 1) == 42) {
+      const end = s.indexOf("*/", i + 2);
+      // MySQL's /*! ... */ executes its content: keep tokenizing inside it.
+      if (i + 2 < len && s.charCodeAt(i + 2) == 33) { i += 3; continue; }
+      out.kinds.push(T_COMMENT); out.words.push("");
+      if (end < 0) break;
+      i = end + 2;
+      continue;
+    }
+    if (c == 40) { out.kinds.push(T_OPEN); out.words.push(""); i++; continue; }
+    if (c == 41) { out.kinds.push(T_CLOSE); out.words.push(""); i++; continue; }
+    if (c == 44) { out.kinds.push(T_COMMA); out.words.push(""); i++; continue; }
+    if (c == 59) { out.kinds.push(T_SEMI); out.words.push(""); i++; continue; }
+    if (c == 64) {
+      let j = i + 1;
+      while (j < len && (isWordChar(s.charCodeAt(j)) || s.charCodeAt(j) == 64)) j++;
+      out.kinds.push(T_VARIABLE); out.words.push(asciiLower(s.substring(i, j)));
+      i = j;
+      continue;
+    }
+    if ((c == 124 && i + 1 < len && s.charCodeAt(i + 1) == 124) || (c == 38 && i + 1 < len && s.charCodeAt(i + 1) == 38)) {
+      out.kinds.push(T_LOGIC); out.words.push(""); i += 2; continue;
+    }
+    if (c == 61 || c == 60 || c == 62 || c == 33 || c == 43 || c == 45 || c == 42 || c == 47 || c == 37 || c == 124 || c == 38 || c == 94 || c == 126) {
+      let j = i + 1;
+      while (j < len && j < i + 3) {
+        const d = s.charCodeAt(j);
+        if (d == 61 || d == 60 || d == 62) j++; else break;
+      }
+      out.kinds.push(T_OPERATOR); out.words.push(s.substring(i, j));
+      i = j;
+      continue;
+    }
+    if (c >= 48 && c <= 57) {
+      let j = i;
+      while (j < len && (isWordChar(s.charCodeAt(j)))) j++;
+      out.kinds.push(T_NUMBER); out.words.push("");
+      i = j;
+      continue;
+    }
+    if (isWordChar(c)) {
+      let j = i;
+      while (j < len && isWordChar(s.charCodeAt(j))) j++;
+      const word = asciiLower(s.substring(i, j));
+      let k = j;
+      while (k < len && (s.charCodeAt(k) <= 32)) k++;
+      const call = k < len && s.charCodeAt(k) == 40;
+      if (word == "and" || word == "or" || word == "xor" || word == "div") out.kinds.push(T_LOGIC);
+      else if (word == "union") out.kinds.push(T_UNION);
+      else if (call && FUNCTIONS.includes(word)) out.kinds.push(T_FUNCTION);
+      else if (KEYWORDS.includes(word)) out.kinds.push(T_KEYWORD);
+      else out.kinds.push(T_WORD);
+      out.words.push(word);
+      i = j;
+      continue;
+    }
+    out.kinds.push(T_OPERATOR); out.words.push(String.fromCharCode(c));
+    i++;
+  }
+  return out;
+}
+
+function isValue(k: i32): bool { return k == T_STRING || k == T_NUMBER || k == T_WORD || k == T_VARIABLE || k == T_CLOSE; }
+
+function looksInjected(t: Tokens, quoted: bool): bool {
+  const k = t.kinds;
+  const n = k.length;
+  for (let i = 0; i < n; i++) {
+    const a = k[i];
+    const b = i + 1 < n ? k[i + 1] : 0;
+    const c = i + 2 < n ? k[i + 2] : 0;
+    const d = i + 3 < n ? k[i + 3] : 0;
+    // value LOGIC value [op value]: 1 or 1=1, ' or 'a'='a, x' and 526=527
+    if (isValue(a) && b == T_LOGIC && (c == T_NUMBER || c == T_STRING || c == T_FUNCTION || c == T_VARIABLE || c == T_OPEN || (c == T_WORD && (d == T_OPERATOR || d == T_COMMENT)))) {
+      if (quoted || a != T_WORD || d == T_OPERATOR || c == T_FUNCTION) return true;
+    }
+    // value op value LOGIC / comment after a string break: '=' or ''=', 1'--
+    if (quoted && i == 0 && a == T_STRING && (b == T_COMMENT || b == T_SEMI || b == T_LOGIC || b == T_UNION || b == T_CLOSE || (b == T_OPERATOR && (c == T_STRING || c == T_NUMBER || c == T_FUNCTION)))) return true;
+    if (a == T_UNION && (b == T_KEYWORD || b == T_OPEN) ) return true;
+    if (a == T_SEMI && (b == T_KEYWORD || b == T_FUNCTION)) return true;
+    if (a == T_FUNCTION && b == T_OPEN && (quoted || i == 0 || (i > 0 && k[i - 1] != T_WORD))) {
+      const w = t.words[i];
+      if (w == "sleep" || w == "benchmark" || w == "pg_sleep" || w == "waitfor" || w == "load_file" || w == "extractvalue" || w == "updatexml" || w == "char" || w == "concat" || w == "version" || w == "xp_cmdshell" || w == "sys_eval" || i == 0 || quoted) return true;
+    }
+    if (a == T_KEYWORD) {
+      const w = t.words[i];
+      if (w == "select" && (b == T_NUMBER || b == T_WORD || b == T_FUNCTION || b == T_VARIABLE || b == T_OPERATOR || b == T_STRING) && i + 3 < n) return true;
+      if (w == "waitfor" && b == T_KEYWORD) return true;
+      if ((w == "drop" || w == "truncate" || w == "alter") && b == T_KEYWORD && t.words[i + 1] == "table") return true;
+      if (w == "insert" && b == T_KEYWORD && t.words[i + 1] == "into") return true;
+      if (w == "delete" && b == T_KEYWORD && t.words[i + 1] == "from") return true;
+      if (w == "order" && b == T_WORD && t.words[i + 1] == "by" && c == T_NUMBER && (quoted || i > 0)) return true;
+      if (w == "having" && isValue(b) && c == T_OPERATOR) return true;
+      if (w == "exec" && (b == T_WORD || b == T_FUNCTION) && (t.words[i + 1].startsWith("xp_") || t.words[i + 1].startsWith("sp_"))) return true;
+      if (w == "shutdown" && (i > 0 && k[i - 1] == T_SEMI)) return true;
+    }
+    if (quoted && a == T_CLOSE && (b == T_LOGIC || b == T_UNION || b == T_SEMI || b == T_COMMENT || b == T_KEYWORD || b == T_CLOSE)) return true;
+    if (a == T_VARIABLE && t.words[i].startsWith("@@")) return true;
+    if (a == T_NUMBER && i == 0 && b == T_LOGIC && c == T_NUMBER) return true;
+  }
+  return false;
+}
+
+function fingerprint(t: Tokens): string {
+  let s = "";
+  for (let i = 0; i < t.kinds.length && i < 5; i++) s += String.fromCharCode(t.kinds[i]);
+  return s;
+}
+
+export function detectSqli(value: string): string {
+  if (value.length == 0) return "";
+  const bare = tokenize(value, 0);
+  if (looksInjected(bare, false)) return fingerprint(bare);
+  if (value.indexOf("'") >= 0) {
+    const single = tokenize(value, 39);
+    if (looksInjected(single, true)) return fingerprint(single);
+  }
+  if (value.indexOf("\"") >= 0) {
+    const dbl = tokenize(value, 34);
+    if (looksInjected(dbl, true)) return fingerprint(dbl);
+  }
+  return "";
+}

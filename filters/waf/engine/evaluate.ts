@@ -1,0 +1,401 @@
+// Runs a rule set's phases over one transaction: targets, transformations, operators, chains,
+// flow control (skip, skipAfter, markers), actions (setvar, ctl, capture) and disruptive outcomes.
+import { Rule, Target, Op, Disruptive, Ctl, CtlAction, Var, varFromName, SEVERITY_NAMES } from "../seclang/model";
+import { RuleSet, EngineMode } from "../seclang/ruleset";
+import { parseLeadingInt } from "../seclang/parse-rule";
+import { Transaction } from "./transaction";
+import { Collection } from "./collection";
+import { Resolved, resolveTarget, collectionOf, scalarValue } from "./variables";
+import { applyTransform } from "./transforms";
+import { asciiLower, ByteBuilder } from "./bytes";
+import { ipMatches } from "./ip";
+import { detectSqli } from "./detect-sqli";
+import { detectXss } from "./detect-xss";
+import { processRequestBody } from "./body";
+
+/** One rule that matched, as logged. */
+export class RuleMatch {
+  id: i64 = 0;
+  phase: i32 = 0;
+  msg: string = "";
+  data: string = "";
+  variable: string = "";
+  value: string = "";
+  severity: i32 = -1;
+  log: bool = true;
+  disruptive: Disruptive = Disruptive.none;
+
+  severityName(): string {
+    return this.severity >= 0 && this.severity < SEVERITY_NAMES.length ? SEVERITY_NAMES[this.severity] : "";
+  }
+}
+
+class RemovedTarget {
+  idFrom: i64 = 0;
+  idTo: i64 = 0;
+  tag: string = "";
+  target: Target = new Target();
+}
+
+export class Evaluation {
+  tx: Transaction = new Transaction();
+  matches: RuleMatch[] = [];
+  interrupted: bool = false;
+  /** Status of the interruption (403 unless the rule says otherwise). */
+  status: i32 = 0;
+  interruptRule: i64 = 0;
+  /** An `allow` action ended inspection. */
+  allowed: bool = false;
+  mode: EngineMode;
+  bodyAccess: bool;
+  bodyProcessor: string = "";
+  /** Set when a regex ran out of its step budget (like MSC_PCRE_LIMITS_EXCEEDED). */
+  regexLimitExceeded: bool = false;
+
+  private removedIds: i64[] = [];
+  private removedTags: string[] = [];
+  private removedTargets: RemovedTarget[] = [];
+  private resolved: Resolved = new Resolved();
+  private ruleMatches: Collection = new Collection();
+  private currentRule: Rule | null = null;
+
+  constructor(readonly rules: RuleSet) {
+    this.mode = rules.mode;
+    this.bodyAccess = rules.requestBodyAccess;
+  }
+
+  /** Parses the body (urlencoded, multipart, JSON, XML) into ARGS_POST etc.; call before phase 2. */
+  processBody(): void {
+    if (!this.bodyAccess) { this.tx.body = ""; return; }
+    processRequestBody(this.tx, this.bodyProcessor);
+  }
+
+  runPhase(phase: i32): void {
+    if (this.mode == EngineMode.Off || this.interrupted || this.allowed) return;
+    const list = this.rules.phases[phase];
+    let skipTo = "";
+    let skipCount = 0;
+    for (let i = 0; i < list.length; i++) {
+      if (this.interrupted || this.allowed || this.mode == EngineMode.Off) return;
+      const rule = list[i];
+      if (skipTo.length > 0) {
+        if (rule.isMarker && rule.markerName == skipTo) skipTo = "";
+        continue;
+      }
+      if (rule.isMarker) continue;
+      if (skipCount > 0) { skipCount--; continue; }
+      if (this.isRemoved(rule)) continue;
+      this.currentRule = rule;
+      if (!this.matchChain(rule)) continue;
+      this.afterMatch(rule);
+      if (rule.skipAfter.length > 0) skipTo = rule.skipAfter;
+      else if (rule.skip > 0) skipCount = rule.skip;
+    }
+  }
+
+  private isRemoved(rule: Rule): bool {
+    for (let i = 0; i < this.removedIds.length; i += 2) if (rule.id >= this.removedIds[i] && rule.id <= this.removedIds[i + 1]) return true;
+    for (let i = 0; i < this.removedTags.length; i++) if (rule.hasTag(this.removedTags[i])) return true;
+    return false;
+  }
+
+  /** Evaluates a rule and, when it matches, its chained rules. */
+  private matchChain(rule: Rule): bool {
+    if (!this.matchOne(rule)) return false;
+    if (rule.chained != null) return this.matchChain(rule.chained!);
+    return true;
+  }
+
+  private matchOne(rule: Rule): bool {
+    if (rule.isAction) return true;
+    const tx = this.tx;
+    const exclusions = this.exclusionsFor(rule);
+    const found = new Collection();
+    let lastName = "";
+    let lastValue = "";
+    for (let t = 0; t < rule.targets.length; t++) {
+      const target = rule.targets[t];
+      const selector = target.selectorIsMacro ? asciiLower(this.expand(target.selector)) : target.selector;
+      const resolved = this.resolved;
+      resolved.clear();
+      resolveTarget(tx, target, selector, exclusions, rule, resolved);
+      for (let k = 0; k < resolved.names.length; k++) {
+        const name = resolved.names[k];
+        let value = resolved.values[k];
+        let matched = false;
+        if (rule.multiMatch) {
+          matched = this.test(rule, value);
+          for (let x = 0; x < rule.transforms.length && !matched; x++) {
+            const next = applyTransform(rule.transforms[x], value);
+            if (next == value) continue;
+            value = next;
+            matched = this.test(rule, value);
+          }
+        } else {
+          for (let x = 0; x < rule.transforms.length; x++) value = applyTransform(rule.transforms[x], value);
+          matched = this.test(rule, value);
+        }
+        if (matched) {
+          found.add(name, value);
+          lastName = name;
+          lastValue = value;
+        }
+      }
+    }
+    if (found.size == 0) return false;
+    tx.matchedVar = lastValue;
+    tx.matchedVarName = lastName;
+    tx.matchedVars = found;
+    return true;
+  }
+
+  /** The rule's own exclusions plus those added at run time by ctl:ruleRemoveTarget*. */
+  private exclusionsFor(rule: Rule): Target[] {
+    if (this.removedTargets.length == 0) return rule.exclusions;
+    const out = rule.exclusions.slice(0);
+    for (let i = 0; i < this.removedTargets.length; i++) {
+      const r = this.removedTargets[i];
+      if (r.tag.length > 0 ? rule.hasTag(r.tag) : rule.id >= r.idFrom && rule.id <= r.idTo) out.push(r.target);
+    }
+    return out;
+  }
+
+  /** Runs the operator (with negation) on one transformed value; captures on a match. */
+  private test(rule: Rule, value: string): bool {
+    const op = rule.operator;
+    let result = false;
+    let captured = "";
+    switch (op.op) {
+      case Op.rx: {
+        const re = op.regex!;
+        result = re.exec(value, rule.capture);
+        if (re.exceededLimit) this.regexLimitExceeded = true;
+        if (result && rule.capture && !op.negated) {
+          const spans = re.lastSpans;
+          const groups = min(spans.length >> 1, 10);
+          for (let g = 0; g < 10; g++) {
+            if (g < groups && spans[2 * g] >= 0) this.tx.tx.set(g.toString(), value.substring(spans[2 * g], spans[2 * g + 1]));
+            else if (g < groups) this.tx.tx.set(g.toString(), "");
+          }
+        }
+        return result != op.negated;
+      }
+      case Op.pm: case Op.pmFromFile:
+        result = op.matcher!.find(value);
+        if (result) captured = op.matcher!.lastMatch;
+        break;
+      case Op.streq: result = value == this.argument(rule); captured = value; break;
+      case Op.contains: case Op.strmatch: {
+        const arg = this.argument(rule);
+        result = value.indexOf(arg) >= 0;
+        captured = arg;
+        break;
+      }
+      case Op.containsWord: result = containsWord(value, this.argument(rule)); break;
+      case Op.beginsWith: result = value.startsWith(this.argument(rule)); captured = value; break;
+      case Op.endsWith: result = value.endsWith(this.argument(rule)); captured = value; break;
+      case Op.within: result = this.argument(rule).indexOf(value) >= 0; captured = value; break;
+      case Op.eq: result = parseLeadingInt(value) == this.number(rule); break;
+      case Op.ge: result = parseLeadingInt(value) >= this.number(rule); break;
+      case Op.gt: result = parseLeadingInt(value) > this.number(rule); break;
+      case Op.le: result = parseLeadingInt(value) <= this.number(rule); break;
+      case Op.lt: result = parseLeadingInt(value) < this.number(rule); break;
+      case Op.ipMatch: case Op.ipMatchFromFile: result = ipMatches(value, op); break;
+      case Op.validateByteRange: {
+        const allowed = op.byteRanges!;
+        for (let i = 0; i < value.length; i++) if (!allowed[value.charCodeAt(i) & 0xff]) { result = true; break; }
+        break;
+      }
+      case Op.validateUrlEncoding: result = invalidUrlEncoding(value); break;
+      case Op.validateUtf8Encoding: result = invalidUtf8(value); break;
+      case Op.detectSQLi: {
+        const fp = detectSqli(value);
+        result = fp.length > 0;
+        captured = fp;
+        break;
+      }
+      case Op.detectXSS: result = detectXss(value); break;
+      case Op.unconditionalMatch: result = true; break;
+      default: result = false;
+    }
+    if (result && rule.capture && !op.negated && captured.length > 0) this.tx.tx.set("0", captured);
+    return result != op.negated;
+  }
+
+  private argument(rule: Rule): string {
+    return rule.operator.argumentIsMacro ? this.expand(rule.operator.argument) : rule.operator.argument;
+  }
+
+  private number(rule: Rule): i64 {
+    return rule.operator.argumentIsMacro ? parseLeadingInt(this.expand(rule.operator.argument)) : rule.operator.numeric;
+  }
+
+  /** Actions of a fully matched chain, logging and the disruptive outcome. */
+  private afterMatch(rule: Rule): void {
+    let link: Rule | null = rule;
+    while (link != null) {
+      this.currentRule = link;
+      for (let i = 0; i < link.setvars.length; i++) this.setvar(link.setvars[i].collection, link.setvars[i].key, link.setvars[i].value, link.setvars[i].mode);
+      for (let i = 0; i < link.ctls.length; i++) this.ctl(link.ctls[i].kind, link.ctls[i]);
+      link = link.chained;
+    }
+    this.currentRule = rule;
+    const m = new RuleMatch();
+    m.id = rule.id;
+    m.phase = rule.phase;
+    m.severity = rule.severity;
+    m.log = rule.log;
+    m.disruptive = rule.disruptive;
+    if (rule.log) {
+      m.msg = this.expand(rule.msg);
+      m.data = this.expand(rule.logdata);
+      m.variable = this.tx.matchedVarName;
+      m.value = this.tx.matchedVar.length > 200 ? this.tx.matchedVar.substring(0, 200) : this.tx.matchedVar;
+    }
+    if (rule.severity >= 0 && rule.severity < this.tx.highestSeverity) this.tx.highestSeverity = rule.severity;
+    this.matches.push(m);
+    const d = rule.disruptive;
+    if (d == Disruptive.deny || d == Disruptive.drop || d == Disruptive.redirect) {
+      if (this.mode == EngineMode.On) {
+        this.interrupted = true;
+        this.status = rule.status > 0 ? rule.status : 403;
+        this.interruptRule = rule.id;
+      }
+    } else if (d == Disruptive.allow) {
+      if (this.mode == EngineMode.On) this.allowed = true;
+    }
+  }
+
+  private setvar(collection: string, keyTemplate: string, valueTemplate: string, mode: i32): void {
+    if (collection != "tx") return; // persistent collections (ip, global, session) do not exist in a proxy
+    const key = asciiLower(this.expand(keyTemplate));
+    const c = this.tx.tx;
+    if (mode == 33) { c.remove(key); return; }
+    const value = this.expand(valueTemplate);
+    if (mode == 43 || mode == 45) {
+      const old = parseLeadingInt(c.get(key));
+      const delta = parseLeadingInt(value);
+      c.set(key, (mode == 43 ? old + delta : old - delta).toString());
+      return;
+    }
+    c.set(key, value);
+  }
+
+  private ctl(kind: Ctl, c: CtlAction): void {
+    switch (kind) {
+      case Ctl.ruleEngine: {
+        const v = asciiLower(c.value);
+        this.mode = v == "off" ? EngineMode.Off : v == "detectiononly" ? EngineMode.DetectionOnly : EngineMode.On;
+        break;
+      }
+      case Ctl.requestBodyAccess: this.bodyAccess = asciiLower(c.value) == "on"; break;
+      case Ctl.requestBodyProcessor: this.bodyProcessor = c.value.toUpperCase(); break;
+      case Ctl.ruleRemoveById: this.removedIds.push(c.idFrom); this.removedIds.push(c.idTo); break;
+      case Ctl.ruleRemoveByTag: this.removedTags.push(this.expand(c.value)); break;
+      case Ctl.ruleRemoveTargetById: case Ctl.ruleRemoveTargetByTag: {
+        const r = new RemovedTarget();
+        r.idFrom = c.idFrom;
+        r.idTo = c.idTo;
+        if (kind == Ctl.ruleRemoveTargetByTag) r.tag = c.value;
+        r.target = c.target!;
+        this.removedTargets.push(r);
+        break;
+      }
+      default: break;
+    }
+  }
+
+  /** Expands %{VAR}, %{VAR.key} macros (MATCHED_VAR, TX.x, RULE.id, REQUEST_HEADERS.host, ...). */
+  expand(text: string): string {
+    let start = text.indexOf("%{");
+    if (start < 0) return text;
+    const out = new ByteBuilder(text.length + 16);
+    let pos = 0;
+    while (start >= 0) {
+      const end = text.indexOf("}", start + 2);
+      if (end < 0) break;
+      out.append(text.substring(pos, start));
+      out.append(this.macroValue(text.substring(start + 2, end)));
+      pos = end + 1;
+      start = text.indexOf("%{", pos);
+    }
+    out.append(text.substring(pos));
+    return out.toString();
+  }
+
+  private macroValue(spec: string): string {
+    const dot = spec.indexOf(".");
+    const name = dot < 0 ? spec : spec.substring(0, dot);
+    const key = dot < 0 ? "" : asciiLower(spec.substring(dot + 1));
+    const v = varFromName(name);
+    if (v == Var.UNKNOWN) return "";
+    if (v == Var.RULE) {
+      const r = this.currentRule;
+      if (r == null) return "";
+      if (key == "id") return r.id.toString();
+      if (key == "msg") return this.expand(r.msg);
+      if (key == "severity") return r.severity.toString();
+      if (key == "phase") return r.phase.toString();
+      if (key == "logdata") return this.expand(r.logdata);
+      return "";
+    }
+    if (v == Var.TX) return this.tx.tx.get(key);
+    const c = collectionOf(this.tx, v);
+    if (key.length > 0) return c.get(key);
+    if (c.size > 0) return c.values[0];
+    return scalarValue(this.tx, v, this.currentRule);
+  }
+}
+
+function containsWord(value: string, word: string): bool {
+  if (word.length == 0) return true;
+  let at = value.indexOf(word);
+  while (at >= 0) {
+    const before = at == 0 ? 32 : value.charCodeAt(at - 1);
+    const after = at + word.length >= value.length ? 32 : value.charCodeAt(at + word.length);
+    if (!isWordChar(before) && !isWordChar(after)) return true;
+    at = value.indexOf(word, at + 1);
+  }
+  return false;
+}
+
+@inline function isWordChar(c: i32): bool {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95;
+}
+
+function invalidUrlEncoding(s: string): bool {
+  let i = s.indexOf("%");
+  while (i >= 0) {
+    if (i + 2 >= s.length) return true;
+    const a = s.charCodeAt(i + 1) | 32, b = s.charCodeAt(i + 2) | 32;
+    if (!((a >= 48 && a <= 57) || (a >= 97 && a <= 102)) || !((b >= 48 && b <= 57) || (b >= 97 && b <= 102))) return true;
+    i = s.indexOf("%", i + 3);
+  }
+  return false;
+}
+
+function invalidUtf8(s: string): bool {
+  let i = 0;
+  const len = s.length;
+  while (i < len) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) { i++; continue; }
+    let n = 0;
+    let min = 0;
+    if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; }
+    else return true;
+    if (i + n >= len + 0 && i + n > len - 1 + 1) return true;
+    let code = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      if (i + k >= len) return true;
+      const d = s.charCodeAt(i + k);
+      if ((d & 0xc0) != 0x80) return true;
+      code = (code << 6) | (d & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return true;
+    i += n + 1;
+  }
+  return false;
+}

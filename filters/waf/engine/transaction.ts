@@ -1,0 +1,139 @@
+// One request's data as ModSecurity exposes it: request line parts, collections, body results,
+// TX variables and the match state rules read (MATCHED_VAR, captures).
+import { Collection } from "./collection";
+import { asciiLower } from "./bytes";
+import { urlDecodeArg, uriDecode } from "./url";
+
+export class Transaction {
+  method: string = "GET";
+  /** The request target as received (path and query, maybe a fragment). */
+  rawUri: string = "/";
+  protocol: string = "HTTP/1.1";
+  remoteAddr: string = "127.0.0.1";
+  remotePort: string = "0";
+  serverAddr: string = "127.0.0.1";
+  serverPort: string = "80";
+  uniqueId: string = "";
+
+  requestUri: string = "/";
+  requestFilename: string = "/";
+  requestBasename: string = "";
+  queryString: string = "";
+  requestLine: string = "";
+
+  headers: Collection = new Collection();
+  cookies: Collection = new Collection();
+  argsGet: Collection = new Collection();
+  argsPost: Collection = new Collection();
+  /** ARGS: GET then POST arguments. */
+  args: Collection = new Collection();
+  files: Collection = new Collection();
+  filesNames: Collection = new Collection();
+  filesSizes: Collection = new Collection();
+  multipartPartHeaders: Collection = new Collection();
+  xml: Collection = new Collection();
+  tx: Collection = new Collection();
+  env: Collection = new Collection();
+  responseHeaders: Collection = new Collection();
+
+  body: string = "";
+  bodyProcessor: string = "";
+  reqbodyError: bool = false;
+  reqbodyErrorMsg: string = "";
+  multipartStrictError: bool = false;
+  multipartUnmatchedBoundary: bool = false;
+  multipartFlags: Collection = new Collection();
+  urlencodedError: bool = false;
+  inboundDataError: bool = false;
+  responseStatus: string = "";
+  responseBody: string = "";
+
+  /** Match state of the rule being evaluated. */
+  matchedVar: string = "";
+  matchedVarName: string = "";
+  matchedVars: Collection = new Collection();
+  captures: string[] = [];
+
+  highestSeverity: i32 = 255;
+
+  setRequestLine(method: string, uri: string, protocol: string): void {
+    this.method = method;
+    this.rawUri = uri;
+    this.protocol = protocol;
+    this.requestLine = method + " " + uri + " " + protocol;
+    let withoutFragment = uri;
+    const hash = uri.indexOf("#");
+    if (hash >= 0) withoutFragment = uri.substring(0, hash);
+    const q = withoutFragment.indexOf("?");
+    this.queryString = q < 0 ? "" : withoutFragment.substring(q + 1);
+    this.requestUri = uriDecode(withoutFragment);
+    const path = q < 0 ? withoutFragment : withoutFragment.substring(0, q);
+    this.requestFilename = uriDecode(path);
+    const slash = this.requestFilename.lastIndexOf("/");
+    this.requestBasename = slash < 0 ? this.requestFilename : this.requestFilename.substring(slash + 1);
+    parseArguments(this.queryString, this.argsGet, this);
+    this.args.copyFrom(this.argsGet);
+  }
+
+  addHeader(name: string, value: string): void {
+    this.headers.add(name, value);
+    if (asciiLower(name) == "cookie") parseCookies(value, this.cookies);
+  }
+
+  header(lowerName: string): string {
+    return this.headers.get(lowerName);
+  }
+
+  argsCombinedSize(): i32 {
+    let n = 0;
+    for (let i = 0; i < this.args.size; i++) n += this.args.keys[i].length + this.args.values[i].length;
+    return n;
+  }
+}
+
+/** `a=1&b=2`: names and values URL-decoded ('+' is a space), as ModSecurity splits arguments. */
+export function parseArguments(text: string, into: Collection, tx: Transaction): void {
+  if (text.length == 0) return;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("&", start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      const part = text.substring(start, end);
+      const eq = part.indexOf("=");
+      const name = eq < 0 ? part : part.substring(0, eq);
+      const value = eq < 0 ? "" : part.substring(eq + 1);
+      if (!validUrlEncoding(name) || !validUrlEncoding(value)) tx.urlencodedError = true;
+      into.add(urlDecodeArg(name), urlDecodeArg(value));
+    }
+    start = end + 1;
+  }
+}
+
+function validUrlEncoding(s: string): bool {
+  let i = s.indexOf("%");
+  while (i >= 0) {
+    if (i + 2 >= s.length) return false;
+    const a = s.charCodeAt(i + 1) | 32, b = s.charCodeAt(i + 2) | 32;
+    const okA = (a >= 48 && a <= 57) || (a >= 97 && a <= 102);
+    const okB = (b >= 48 && b <= 57) || (b >= 97 && b <= 102);
+    if (!okA || !okB) return false;
+    i = s.indexOf("%", i + 3);
+  }
+  return true;
+}
+
+/** Cookie header: `a=1; b=2` (values are not decoded, as ModSecurity's default cookie format). */
+export function parseCookies(header: string, into: Collection): void {
+  const parts = header.split(";");
+  for (let i = 0; i < parts.length; i++) {
+    let p = parts[i];
+    let a = 0;
+    while (a < p.length && p.charCodeAt(a) == 32) a++;
+    p = p.substring(a);
+    if (p.length == 0) continue;
+    const eq = p.indexOf("=");
+    if (eq < 0) into.add(p, "");
+    else into.add(p.substring(0, eq), p.substring(eq + 1));
+  }
+}

@@ -1,0 +1,166 @@
+// Resolves a rule target (`ARGS:id`, `&TX:x`, `REQUEST_HEADERS:/^x-/`) to (name, value) pairs.
+import { Target, Var, varName, Rule, FIRST_SCALAR } from "../seclang/model";
+import { Transaction } from "./transaction";
+import { Collection } from "./collection";
+import { asciiLower } from "./bytes";
+
+const EMPTY = new Collection();
+
+/** Where one target's values go: parallel arrays reused across targets. */
+export class Resolved {
+  names: string[] = [];
+  values: string[] = [];
+
+  clear(): void {
+    this.names.length = 0;
+    this.values.length = 0;
+  }
+
+  push(name: string, value: string): void {
+    this.names.push(name);
+    this.values.push(value);
+  }
+}
+
+/** The collection behind a collection variable, and whether its values are the keys (…_NAMES). */
+export function collectionOf(tx: Transaction, v: Var): Collection {
+  switch (v) {
+    case Var.ARGS: case Var.ARGS_NAMES: return tx.args;
+    case Var.ARGS_GET: case Var.ARGS_GET_NAMES: return tx.argsGet;
+    case Var.ARGS_POST: case Var.ARGS_POST_NAMES: return tx.argsPost;
+    case Var.REQUEST_HEADERS: case Var.REQUEST_HEADERS_NAMES: return tx.headers;
+    case Var.REQUEST_COOKIES: case Var.REQUEST_COOKIES_NAMES: return tx.cookies;
+    case Var.FILES: return tx.files;
+    case Var.FILES_NAMES: return tx.filesNames;
+    case Var.FILES_SIZES: return tx.filesSizes;
+    case Var.MULTIPART_PART_HEADERS: return tx.multipartPartHeaders;
+    case Var.TX: return tx.tx;
+    case Var.XML: return tx.xml;
+    case Var.ENV: return tx.env;
+    case Var.MATCHED_VARS: case Var.MATCHED_VARS_NAMES: return tx.matchedVars;
+    case Var.RESPONSE_HEADERS: case Var.RESPONSE_HEADERS_NAMES: return tx.responseHeaders;
+    default: return EMPTY;
+  }
+}
+
+function valuesAreKeys(v: Var): bool {
+  return v == Var.ARGS_NAMES || v == Var.ARGS_GET_NAMES || v == Var.ARGS_POST_NAMES || v == Var.REQUEST_HEADERS_NAMES ||
+    v == Var.REQUEST_COOKIES_NAMES || v == Var.MATCHED_VARS_NAMES || v == Var.RESPONSE_HEADERS_NAMES;
+}
+
+/** Does a selector (plain, or /regex/) pick the element with this key? */
+export function selectorPicks(t: Target, selector: string, key: string, lowerKey: string): bool {
+  if (t.selectorRegex != null) return t.selectorRegex!.exec(key, false);
+  return selector == lowerKey;
+}
+
+export function scalarValue(tx: Transaction, v: Var, rule: Rule | null): string {
+  switch (v) {
+    case Var.REQUEST_URI: return tx.requestUri;
+    case Var.REQUEST_URI_RAW: return tx.rawUri;
+    case Var.REQUEST_FILENAME: return tx.requestFilename;
+    case Var.REQUEST_BASENAME: return tx.requestBasename;
+    case Var.REQUEST_LINE: return tx.requestLine;
+    case Var.REQUEST_METHOD: return tx.method;
+    case Var.REQUEST_PROTOCOL: return tx.protocol;
+    case Var.QUERY_STRING: return tx.queryString;
+    case Var.REQUEST_BODY: return tx.body;
+    case Var.REQUEST_BODY_LENGTH: return tx.body.length.toString();
+    case Var.ARGS_COMBINED_SIZE: return tx.argsCombinedSize().toString();
+    case Var.FILES_COMBINED_SIZE: {
+      let n: i64 = 0;
+      for (let i = 0; i < tx.filesSizes.size; i++) n += I64.parseInt(tx.filesSizes.values[i]);
+      return n.toString();
+    }
+    case Var.FULL_REQUEST: {
+      let s = tx.requestLine + "\n";
+      for (let i = 0; i < tx.headers.size; i++) s += tx.headers.keys[i] + ": " + tx.headers.values[i] + "\n";
+      return s + "\n" + tx.body;
+    }
+    case Var.FULL_REQUEST_LENGTH: return (scalarValue(tx, Var.FULL_REQUEST, rule).length).toString();
+    case Var.REMOTE_ADDR: return tx.remoteAddr;
+    case Var.REMOTE_HOST: return tx.remoteAddr;
+    case Var.REMOTE_PORT: return tx.remotePort;
+    case Var.SERVER_ADDR: return tx.serverAddr;
+    case Var.SERVER_PORT: return tx.serverPort;
+    case Var.SERVER_NAME: {
+      const host = tx.header("host");
+      const colon = host.indexOf(":");
+      return colon < 0 ? host : host.substring(0, colon);
+    }
+    case Var.UNIQUE_ID: return tx.uniqueId;
+    case Var.MATCHED_VAR: return tx.matchedVar;
+    case Var.MATCHED_VAR_NAME: return tx.matchedVarName;
+    case Var.REQBODY_ERROR: case Var.REQBODY_PROCESSOR_ERROR: return tx.reqbodyError ? "1" : "0";
+    case Var.REQBODY_ERROR_MSG: return tx.reqbodyErrorMsg;
+    case Var.REQBODY_PROCESSOR: return tx.bodyProcessor;
+    case Var.MULTIPART_STRICT_ERROR: return tx.multipartStrictError ? "1" : "0";
+    case Var.MULTIPART_UNMATCHED_BOUNDARY: return tx.multipartUnmatchedBoundary ? "1" : "0";
+    case Var.MULTIPART_BOUNDARY_QUOTED: return flag(tx, "boundary_quoted");
+    case Var.MULTIPART_BOUNDARY_WHITESPACE: return flag(tx, "boundary_whitespace");
+    case Var.MULTIPART_DATA_BEFORE: return flag(tx, "data_before");
+    case Var.MULTIPART_DATA_AFTER: return flag(tx, "data_after");
+    case Var.MULTIPART_HEADER_FOLDING: return flag(tx, "header_folding");
+    case Var.MULTIPART_LF_LINE: return flag(tx, "lf_line");
+    case Var.MULTIPART_INVALID_QUOTING: return flag(tx, "invalid_quoting");
+    case Var.MULTIPART_INVALID_PART: return flag(tx, "invalid_part");
+    case Var.URLENCODED_ERROR: return tx.urlencodedError ? "1" : "0";
+    case Var.INBOUND_DATA_ERROR: return tx.inboundDataError ? "1" : "0";
+    case Var.HIGHEST_SEVERITY: return tx.highestSeverity.toString();
+    case Var.RESPONSE_STATUS: return tx.responseStatus;
+    case Var.RESPONSE_BODY: return tx.responseBody;
+    case Var.DURATION: return "0";
+    default: return "0";
+  }
+}
+
+function flag(tx: Transaction, name: string): string {
+  return tx.multipartFlags.has(name) ? "1" : "0";
+}
+
+/**
+ * Appends the pairs `t` yields. `selector` is t.selector with macros expanded. Elements also picked by
+ * one of `exclusions` (same variable) are left out.
+ */
+export function resolveTarget(tx: Transaction, t: Target, selector: string, exclusions: Target[], rule: Rule | null, out: Resolved): void {
+  const v = t.variable;
+  if (<i32>v >= FIRST_SCALAR) {
+    const value = scalarValue(tx, v, rule);
+    if (t.isCount) { out.push("&" + varName(v), "1"); return; }
+    out.push(varName(v), value);
+    return;
+  }
+  if (v == Var.RULE) {
+    if (rule == null) return;
+    if (selector == "id") out.push("RULE:id", rule!.id.toString());
+    else if (selector == "msg") out.push("RULE:msg", rule!.msg);
+    else if (selector == "phase") out.push("RULE:phase", rule!.phase.toString());
+    return;
+  }
+  const c = collectionOf(tx, v);
+  const keysAsValues = valuesAreKeys(v);
+  const name = varName(v);
+  let count = 0;
+  for (let i = 0; i < c.size; i++) {
+    const key = c.keys[i];
+    const lowerKey = c.lowerKeys[i];
+    if (selector.length > 0 || t.selectorRegex != null) {
+      if (!selectorPicks(t, selector, key, lowerKey)) continue;
+    }
+    let excluded = false;
+    for (let e = 0; e < exclusions.length; e++) {
+      const ex = exclusions[e];
+      if (ex.variable != v) continue;
+      if ((ex.selector.length == 0 && ex.selectorRegex == null) || selectorPicks(ex, ex.selector, key, lowerKey)) { excluded = true; break; }
+    }
+    if (excluded) continue;
+    count++;
+    if (t.isCount) continue;
+    // MATCHED_VARS keys are already full names like ARGS:x.
+    const fullName = v == Var.MATCHED_VARS || v == Var.MATCHED_VARS_NAMES ? key : name + ":" + key;
+    out.push(fullName, keysAsValues ? key : c.values[i]);
+  }
+  if (t.isCount) out.push("&" + t.describe(), count.toString());
+}
+
+export function lowerSelector(s: string): string { return asciiLower(s); }

@@ -1,0 +1,69 @@
+// A configured WAF: the directives a configuration asks for (its own SecLang, the embedded CRS at
+// a paranoia level, or the small default rule set) compiled once per VM into a RuleSet.
+import { RuleSet, RuleSetBuilder, EngineMode } from "../seclang/ruleset";
+import { FileSet } from "../seclang/parse-rule";
+import { Evaluation } from "./evaluate";
+import { DEFAULT_RULES } from "../default-rules";
+
+export class WafSettings {
+  directives: string = "";
+  includeCrs: bool = false;
+  paranoiaLevel: i32 = 1;
+  inboundThreshold: i32 = 5;
+  outboundThreshold: i32 = 4;
+  requestBodyLimit: i32 = 131072;
+  /** "" keeps what the directives say (SecRuleEngine), else On / DetectionOnly / Off. */
+  mode: string = "";
+}
+
+export class Waf {
+  rules: RuleSet | null = null;
+  error: string = "";
+  crsLoaded: bool = false;
+
+  newEvaluation(): Evaluation {
+    return new Evaluation(this.rules!);
+  }
+}
+
+/** Embedded files: CRS rule and data files under "rules/", and "crs-setup.conf". */
+export function buildWaf(settings: WafSettings, files: FileSet): Waf {
+  const waf = new Waf();
+  const builder = new RuleSetBuilder(files);
+  const hasCrs = files.find("crs-setup.conf") != null;
+  let ok = true;
+  if (settings.includeCrs && hasCrs) {
+    ok = builder.load("SecRuleEngine On\nSecRequestBodyAccess On\n", "proxyscript-base.conf") &&
+      builder.load(files.find("crs-setup.conf")!, "crs-setup.conf") &&
+      builder.load(
+        "SecAction \"id:900000,phase:1,nolog,pass,t:none," +
+          "setvar:tx.paranoia_level=" + settings.paranoiaLevel.toString() + "," +
+          "setvar:tx.inbound_anomaly_score_threshold=" + settings.inboundThreshold.toString() + "," +
+          "setvar:tx.outbound_anomaly_score_threshold=" + settings.outboundThreshold.toString() + "\"\n",
+        "proxyscript-crs-settings.conf");
+    if (ok && settings.directives.length > 0) ok = builder.load(settings.directives, "directives");
+    if (ok) {
+      const names: string[] = [];
+      for (let i = 0; i < files.names.length; i++) {
+        const n = files.names[i];
+        if (n.startsWith("rules/") && n.endsWith(".conf")) names.push(n);
+      }
+      names.sort();
+      for (let i = 0; i < names.length && ok; i++) ok = builder.load(files.find(names[i])!, names[i]);
+    }
+    waf.crsLoaded = true;
+  } else if (settings.directives.length > 0) {
+    ok = builder.load(settings.directives, "directives");
+  } else {
+    ok = builder.load(DEFAULT_RULES, "default-rules.conf");
+  }
+  if (!ok) { waf.error = builder.error; return waf; }
+  const rules = builder.finish();
+  if (rules == null) { waf.error = builder.error; return waf; }
+  if (settings.mode == "On") rules.mode = EngineMode.On;
+  else if (settings.mode == "DetectionOnly") rules.mode = EngineMode.DetectionOnly;
+  else if (settings.mode == "Off") rules.mode = EngineMode.Off;
+  rules.requestBodyLimit = settings.requestBodyLimit;
+  waf.rules = rules;
+  return waf;
+}

@@ -1,0 +1,169 @@
+// The compiled rule model: what the SecLang parser produces and the engine evaluates.
+import { Regex } from "../engine/regex";
+import { Matcher } from "../engine/aho-corasick";
+
+/** Variables the engine can resolve. Collections take selectors; scalars do not. */
+export enum Var {
+  ARGS, ARGS_GET, ARGS_POST, ARGS_NAMES, ARGS_GET_NAMES, ARGS_POST_NAMES,
+  REQUEST_HEADERS, REQUEST_HEADERS_NAMES, REQUEST_COOKIES, REQUEST_COOKIES_NAMES,
+  FILES, FILES_NAMES, FILES_SIZES, FILES_TMPNAMES, MULTIPART_PART_HEADERS, TX, XML, ENV, RULE,
+  MATCHED_VARS, MATCHED_VARS_NAMES, RESPONSE_HEADERS, RESPONSE_HEADERS_NAMES, IP, GLOBAL, SESSION, USER, GEO,
+  // scalars
+  REQUEST_URI, REQUEST_URI_RAW, REQUEST_FILENAME, REQUEST_BASENAME, REQUEST_LINE, REQUEST_METHOD,
+  REQUEST_PROTOCOL, QUERY_STRING, REQUEST_BODY, REQUEST_BODY_LENGTH, ARGS_COMBINED_SIZE,
+  FILES_COMBINED_SIZE, FULL_REQUEST, FULL_REQUEST_LENGTH, REMOTE_ADDR, REMOTE_HOST, REMOTE_PORT,
+  SERVER_ADDR, SERVER_NAME, SERVER_PORT, UNIQUE_ID, MATCHED_VAR, MATCHED_VAR_NAME, REQBODY_ERROR,
+  REQBODY_ERROR_MSG, REQBODY_PROCESSOR, REQBODY_PROCESSOR_ERROR, MULTIPART_STRICT_ERROR,
+  MULTIPART_UNMATCHED_BOUNDARY, MULTIPART_BOUNDARY_QUOTED, MULTIPART_BOUNDARY_WHITESPACE,
+  MULTIPART_DATA_BEFORE, MULTIPART_DATA_AFTER, MULTIPART_HEADER_FOLDING, MULTIPART_LF_LINE,
+  MULTIPART_MISSING_SEMICOLON, MULTIPART_INVALID_QUOTING, MULTIPART_INVALID_PART,
+  MULTIPART_INVALID_HEADER_FOLDING, MULTIPART_FILE_LIMIT_EXCEEDED, MULTIPART_CRLF_LF_LINES,
+  MULTIPART_FILENAME, MULTIPART_NAME, INBOUND_DATA_ERROR, OUTBOUND_DATA_ERROR, URLENCODED_ERROR,
+  RESPONSE_BODY, RESPONSE_STATUS, RESPONSE_PROTOCOL, RESPONSE_CONTENT_TYPE, RESPONSE_CONTENT_LENGTH,
+  DURATION, TIME, TIME_EPOCH, HIGHEST_SEVERITY, STATUS_LINE, AUTH_TYPE, REMOTE_USER, WEBSERVER_ERROR_LOG,
+  UNKNOWN,
+}
+
+export const FIRST_SCALAR: i32 = Var.REQUEST_URI;
+
+const VAR_NAMES: string[] = [
+  "ARGS", "ARGS_GET", "ARGS_POST", "ARGS_NAMES", "ARGS_GET_NAMES", "ARGS_POST_NAMES",
+  "REQUEST_HEADERS", "REQUEST_HEADERS_NAMES", "REQUEST_COOKIES", "REQUEST_COOKIES_NAMES",
+  "FILES", "FILES_NAMES", "FILES_SIZES", "FILES_TMPNAMES", "MULTIPART_PART_HEADERS", "TX", "XML", "ENV", "RULE",
+  "MATCHED_VARS", "MATCHED_VARS_NAMES", "RESPONSE_HEADERS", "RESPONSE_HEADERS_NAMES", "IP", "GLOBAL", "SESSION", "USER", "GEO",
+  "REQUEST_URI", "REQUEST_URI_RAW", "REQUEST_FILENAME", "REQUEST_BASENAME", "REQUEST_LINE", "REQUEST_METHOD",
+  "REQUEST_PROTOCOL", "QUERY_STRING", "REQUEST_BODY", "REQUEST_BODY_LENGTH", "ARGS_COMBINED_SIZE",
+  "FILES_COMBINED_SIZE", "FULL_REQUEST", "FULL_REQUEST_LENGTH", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_PORT",
+  "SERVER_ADDR", "SERVER_NAME", "SERVER_PORT", "UNIQUE_ID", "MATCHED_VAR", "MATCHED_VAR_NAME", "REQBODY_ERROR",
+  "REQBODY_ERROR_MSG", "REQBODY_PROCESSOR", "REQBODY_PROCESSOR_ERROR", "MULTIPART_STRICT_ERROR",
+  "MULTIPART_UNMATCHED_BOUNDARY", "MULTIPART_BOUNDARY_QUOTED", "MULTIPART_BOUNDARY_WHITESPACE",
+  "MULTIPART_DATA_BEFORE", "MULTIPART_DATA_AFTER", "MULTIPART_HEADER_FOLDING", "MULTIPART_LF_LINE",
+  "MULTIPART_MISSING_SEMICOLON", "MULTIPART_INVALID_QUOTING", "MULTIPART_INVALID_PART",
+  "MULTIPART_INVALID_HEADER_FOLDING", "MULTIPART_FILE_LIMIT_EXCEEDED", "MULTIPART_CRLF_LF_LINES",
+  "MULTIPART_FILENAME", "MULTIPART_NAME", "INBOUND_DATA_ERROR", "OUTBOUND_DATA_ERROR", "URLENCODED_ERROR",
+  "RESPONSE_BODY", "RESPONSE_STATUS", "RESPONSE_PROTOCOL", "RESPONSE_CONTENT_TYPE", "RESPONSE_CONTENT_LENGTH",
+  "DURATION", "TIME", "TIME_EPOCH", "HIGHEST_SEVERITY", "STATUS_LINE", "AUTH_TYPE", "REMOTE_USER", "WEBSERVER_ERROR_LOG",
+];
+
+export function varFromName(name: string): Var {
+  const upper = name.toUpperCase();
+  for (let i = 0; i < VAR_NAMES.length; i++) if (VAR_NAMES[i] == upper) return <Var>i;
+  return Var.UNKNOWN;
+}
+
+export function varName(v: Var): string {
+  return <i32>v < VAR_NAMES.length ? VAR_NAMES[<i32>v] : "UNKNOWN";
+}
+
+/** One target of a rule, e.g. `ARGS:id`, `&TX:foo`, `REQUEST_COOKIES:/__utm/`. */
+export class Target {
+  variable: Var = Var.UNKNOWN;
+  /** Selector as written (lower-cased for matching), "" for the whole collection. */
+  selector: string = "";
+  /** The selector contains a macro (%{...}) to expand per transaction. */
+  selectorIsMacro: bool = false;
+  selectorRegex: Regex | null = null;
+  isCount: bool = false;
+  /** An exclusion (`!ARGS:foo`): removes matching elements of the same collection. */
+  isExclusion: bool = false;
+
+  /** The text form, for logs and ctl matching: `ARGS:foo`. */
+  describe(): string {
+    if (this.selector.length == 0) return varName(this.variable);
+    return varName(this.variable) + ":" + this.selector;
+  }
+}
+
+export enum Op {
+  rx, pm, pmFromFile, streq, contains, containsWord, beginsWith, endsWith, within, eq, ge, gt, le, lt,
+  ipMatch, ipMatchFromFile, validateByteRange, validateUrlEncoding, validateUtf8Encoding, detectSQLi,
+  detectXSS, unconditionalMatch, noMatch, strmatch, neverMatches,
+}
+
+export class Operator {
+  op: Op = Op.rx;
+  negated: bool = false;
+  /** The argument as written. */
+  argument: string = "";
+  /** The argument contains %{...} and must be expanded per transaction. */
+  argumentIsMacro: bool = false;
+  regex: Regex | null = null;
+  matcher: Matcher | null = null;
+  /** @validateByteRange: 256 allowed flags. */
+  byteRanges: StaticArray<bool> | null = null;
+  /** @ipMatch: [network, mask] pairs of IPv4 (as u32) networks; IPv6 literals kept as strings. */
+  ipv4Networks: u32[] = [];
+  ipv4Masks: u32[] = [];
+  ipv6Literals: string[] = [];
+  /** @within, numeric constants and string constants, pre-lower-cased where the operator is case-insensitive. */
+  numeric: i64 = 0;
+}
+
+export class SetVar {
+  collection: string = "tx";
+  /** Key, possibly a macro. */
+  key: string = "";
+  /** Value, possibly with macros. */
+  value: string = "";
+  /** '=' set, '+' add, '-' subtract, '!' delete. */
+  mode: i32 = 61;
+}
+
+export enum Ctl {
+  ruleEngine, requestBodyAccess, requestBodyLimit, requestBodyProcessor, forceRequestBodyVariable,
+  ruleRemoveById, ruleRemoveByTag, ruleRemoveTargetById, ruleRemoveTargetByTag, auditEngine,
+  auditLogParts, other,
+}
+
+export class CtlAction {
+  kind: Ctl = Ctl.other;
+  value: string = "";
+  /** ruleRemoveById ranges, ruleRemoveTarget* rule ids. */
+  idFrom: i64 = 0;
+  idTo: i64 = 0;
+  /** ruleRemoveTarget*: the target removed, e.g. ARGS:foo. */
+  target: Target | null = null;
+}
+
+export enum Disruptive { none, pass, block, deny, drop, allow, redirect }
+
+export class Rule {
+  id: i64 = 0;
+  phase: i32 = 2;
+  /** The file and line it came from, for error messages. */
+  source: string = "";
+  isMarker: bool = false;
+  /** SecAction: no targets, always matches. */
+  isAction: bool = false;
+  markerName: string = "";
+  targets: Target[] = [];
+  exclusions: Target[] = [];
+  operator: Operator = new Operator();
+  transforms: i32[] = [];
+  disruptive: Disruptive = Disruptive.none;
+  status: i32 = 0;
+  msg: string = "";
+  logdata: string = "";
+  tags: string[] = [];
+  severity: i32 = -1;
+  capture: bool = false;
+  multiMatch: bool = false;
+  log: bool = true;
+  logSet: bool = false;
+  skip: i32 = 0;
+  skipAfter: string = "";
+  setvars: SetVar[] = [];
+  ctls: CtlAction[] = [];
+  /** The next link of a chain, or null. */
+  chained: Rule | null = null;
+  hasChainAction: bool = false;
+  /** Rules removed by id/tag at configuration time stay out of the phase lists. */
+  removed: bool = false;
+
+  hasTag(tag: string): bool {
+    for (let i = 0; i < this.tags.length; i++) if (this.tags[i] == tag) return true;
+    return false;
+  }
+}
+
+export const SEVERITY_NAMES: string[] = ["EMERGENCY", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTICE", "INFO", "DEBUG"];
