@@ -64,7 +64,8 @@ export class PikeVM {
           matched = true;
           break; // lower-priority threads lose
         }
-        if (byte >= 0 && prog.accepts(pc, byte)) {
+        // The list also holds the empty-transition instructions visited on the way (for dedup): skip them.
+        if (byte >= 0 && (op == Op.Byte || op == Op.ByteSet) && prog.accepts(pc, byte)) {
           this.addThreadFromRow(nlist, nslots, pc + 1, input, len, pos + 1, cslots, pc * slots);
         }
       }
