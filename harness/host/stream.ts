@@ -398,6 +398,17 @@ export class FilterStream implements HttpStream {
     const headers: HeaderList = [[":status", String(status)]];
     if (body.byteLength > 0) headers.push(["content-length", String(body.byteLength)], ["content-type", "text/plain"]);
     headers.push(...extra);
+    if (this.encode.headers !== null) {
+      // The response already entered the filter chain: Envoy sends the reply straight to the
+      // client, bypassing the filters, so their state machines are not re-entered.
+      this.encode.done = true;
+      this.responseStarted = true;
+      this.responseHeadersSeen = headers;
+      this.sink.downstreamHeaders(headers, body.byteLength === 0);
+      if (body.byteLength > 0) this.sink.downstreamData(body, true);
+      this.finish();
+      return;
+    }
     // The reply goes through the response path of every filter that saw the request (the sender too).
     this.encode = new DirectionState("response", this.encode.order);
     this.encode.headers = headers;

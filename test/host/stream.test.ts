@@ -1,0 +1,171 @@
+// The filter manager: chain order, local replies in a chain, StopIteration + continue, body
+// buffering, trailers, http_call success/failure/timeout, close_stream, and the end-of-stream callbacks.
+import { afterEach, describe, expect, it } from "vitest";
+import { loadChain, loadFilter, type LoadedFilter } from "../../harness/testing.ts";
+import { buildRaw } from "./support/build-raw.ts";
+
+const loaded: LoadedFilter[] = [];
+afterEach(async () => { for (const f of loaded.splice(0)) await f.close(); });
+
+async function chain(names: string[], options: Parameters<typeof loadChain>[1] = {}) {
+  const wasm = await buildRaw("probe");
+  const f = await loadChain(names.map((n) => ({ wasm, name: n, config: `name=${n}` })), options);
+  loaded.push(f);
+  return f;
+}
+
+describe("chains", () => {
+  it("decodes in chain order and encodes in reverse", async () => {
+    const f = await chain(["A", "B", "C"]);
+    const r = await f.request({ path: "/" });
+    expect(r.upstreamRequest!.headerList.filter(([k]) => k === "x-request-by").map(([, v]) => v)).toEqual(["A", "B", "C"]);
+    expect(r.headerList.filter(([k]) => k === "x-response-by").map(([, v]) => v)).toEqual(["C", "B", "A"]);
+    expect(r.actions.map((a) => `${a.plugin}.${a.callback}`)).toEqual([
+      "A.on_request_headers", "B.on_request_headers", "C.on_request_headers",
+      "C.on_response_headers", "B.on_response_headers", "A.on_response_headers",
+      "C.on_response_body", "B.on_response_body", "A.on_response_body",
+    ]);
+  });
+
+  it("a local reply ends the request path and still passes through the response path of earlier filters", async () => {
+    const f = await chain(["A", "B", "C"]);
+    const r = await f.request({ path: "/", headers: { "x-op-B": "local:403" } });
+    expect(r.status).toBe(403);
+    expect(r.body).toBe("denied by B");
+    expect(r.upstreamRequest).toBeNull();
+    expect(r.headers["x-local-by"]).toBe("B");
+    expect(r.headers["content-type"]).toBe("text/plain");
+    // C never saw the request; B (the sender) and A see the reply on the way out.
+    expect(r.headerList.filter(([k]) => k === "x-response-by").map(([, v]) => v)).toEqual(["B", "A"]);
+    expect(r.actions.some((a) => a.plugin === "C" && a.callback !== "on_log")).toBe(false);
+    // Every filter still gets its access-log callback, with the final status.
+    expect(r.logs.filter((l) => l.message.includes("on_log")).map((l) => l.message.replace(/ctx=\d+ /, ""))).toEqual([
+      "A: on_log status=403", "B: on_log status=403", "C: on_log status=403",
+    ]);
+  });
+
+  it("a local reply stops iteration even if the filter returns Continue", async () => {
+    const f = await chain(["A", "B"]);
+    const r = await f.request({ path: "/", headers: { "x-op-A": "local-continue:401" } });
+    expect(r.status).toBe(401);
+    expect(r.upstreamRequest).toBeNull();
+    expect(r.actions[0]).toEqual({ plugin: "A", callback: "on_request_headers", action: "StopAllIterationAndWatermark" });
+  });
+
+  it("a local reply from the response path replaces the upstream response", async () => {
+    const f = await chain(["A", "B"]);
+    const r = await f.request({ path: "/", headers: { "x-op-B": "local-on-response" } });
+    expect(r.status).toBe(418);
+    expect(r.body).toBe("teapot from B");
+    expect(r.upstreamRequest).not.toBeNull();
+  });
+
+  it("trailers pass through every filter in order", async () => {
+    const f = await chain(["A", "B"]);
+    const r = await f.request({ method: "POST", path: "/", body: "x", trailers: { "x-trailer": "t" } });
+    expect(r.upstreamRequest!.trailers["x-trailer-seen-by"]).toBe("A, B");
+  });
+
+  it("runs on_log, on_done and on_delete once per filter at the end, in that order", async () => {
+    const f = await chain(["A"]);
+    const r = await f.request({ path: "/" });
+    const tail = r.logs.map((l) => l.message.replace(/ ctx=\d+.*$/, "")).filter((m) => /on_(log|done|delete)/.test(m));
+    expect(tail).toEqual(["A: on_log", "A: on_done", "A: on_delete"]);
+  });
+});
+
+describe("pausing and resuming", () => {
+  it("StopIteration pauses the request until proxy_continue_stream from a tick", async () => {
+    const f = await loadFilter(await buildRaw("probe"), { name: "T", config: "name=T;tick=100" });
+    loaded.push(f);
+    const pending = f.request({ path: "/", headers: { "x-op": "pause-tick" } });
+    await new Promise((r) => setTimeout(r, 20));
+    await f.advanceTime(100);
+    const r = await pending;
+    expect(r.status).toBe(200);
+    expect(r.upstreamRequest!.headers["x-resumed-by"]).toBe("tick");
+    expect(r.actions[0]!.action).toBe("StopIteration");
+  });
+
+  it("a paused stream that is never resumed is reported, not hung", async () => {
+    const f = await loadFilter(await buildRaw("probe"), { name: "T", config: "name=T" });
+    loaded.push(f);
+    await expect(f.request({ path: "/", headers: { "x-op": "pause-tick" } }, { timeoutMs: 200 })).rejects.toThrow(/did not finish within 200 ms.*on_request_headers → StopIteration/);
+  });
+
+  it("StopIterationAndBuffer hands the accumulated body to the next body callback", async () => {
+    const f = await loadFilter(await buildRaw("probe"), { name: "B", config: "name=B" });
+    loaded.push(f);
+    const r = await f.request({ method: "POST", path: "/", headers: { "x-op": "buffer" }, body: ["hello ", "wide ", "world"] });
+    expect(r.upstreamRequest!.body).toBe("HELLO WIDE WORLD");
+    const sizes = r.logs.filter((l) => l.message.includes("on_request_body")).map((l) => /size=(\d+) eos=(\d)/.exec(l.message)!.slice(1).join("/"));
+    expect(sizes).toEqual(["6/0", "11/0", "16/1"]);
+    expect(r.actions.filter((a) => a.callback === "on_request_body").map((a) => a.action)).toEqual(["StopIterationAndBuffer", "StopIterationAndBuffer", "Continue"]);
+  });
+
+  it("buffers the response body the same way", async () => {
+    const f = await chain(["A", "B"]);
+    const r = await f.request({ path: "/", headers: { "x-op-B": "buffer-response" } }, { upstream: () => ({ status: 200, body: ["a", "b", "c"] }) });
+    expect(r.body).toBe("abc!B");
+  });
+
+  it("StopAllIterationAndBuffer on headers holds the body until continue, then the filter sees it", async () => {
+    const f = await chain(["A"]);
+    // The probe never continues this one: the request must not reach the upstream.
+    await expect(f.request({ method: "POST", path: "/", headers: { "x-op": "stop-all-buffer" }, body: "xyz" }, { timeoutMs: 100 })).rejects.toThrow(/did not finish/);
+    expect(f.logs.some((l) => l.message.includes("on_request_body"))).toBe(false);
+  });
+
+  it("close_stream resets the stream", async () => {
+    const f = await chain(["A"]);
+    const r = await f.request({ path: "/", headers: { "x-op": "close" } });
+    expect(r.reset).toMatch(/closed by filter "A"/);
+    expect(r.upstreamRequest).toBeNull();
+  });
+});
+
+describe("http_call", () => {
+  it("calls a named cluster and delivers the response to the root context", async () => {
+    let seen: { path: string; headers: Record<string, string>; body: string } | undefined;
+    const f = await chain(["A"], { clusters: { auth: (req) => { seen = req; return { status: 200, body: "allowed" }; } } });
+    const r = await f.request({ path: "/", headers: { "x-op": "call:auth" } });
+    expect(r.status).toBe(200);
+    expect(r.upstreamRequest!.headers["x-call"]).toBe("200 allowed");
+    expect(seen!.path).toBe("/check");
+    expect(seen!.headers["x-from"]).toBe("A");
+    expect(seen!.body).toMatch(/^ctx=\d+$/);
+    expect(r.logs.some((l) => /on_http_call_response root=1 token=\d+ headers=1 body=7/.test(l.message))).toBe(true);
+  });
+
+  it("a callback can answer locally", async () => {
+    const f = await chain(["A"], { clusters: { auth: () => ({ status: 403 }) } });
+    const r = await f.request({ path: "/", headers: { "x-op": "call:auth" } });
+    expect(r.status).toBe(403);
+    expect(r.body).toBe("call said no");
+  });
+
+  it("a timeout delivers no headers and no body", async () => {
+    const f = await chain(["A"], { clusters: { slow: () => new Promise(() => {}) } });
+    const pending = f.request({ path: "/", headers: { "x-op": "call:slow", "x-timeout": "250" } });
+    await new Promise((r) => setTimeout(r, 20));
+    await f.advanceTime(249);
+    expect(f.logs.some((l) => l.message.includes("on_http_call_response"))).toBe(false);
+    await f.advanceTime(1);
+    const r = await pending;
+    expect(r.upstreamRequest!.headers["x-call"]).toBe("failed 11 timeout");
+    expect(r.logs.some((l) => /headers=0 body=0/.test(l.message))).toBe(true);
+  });
+
+  it("a reset upstream delivers the failure callback", async () => {
+    const f = await chain(["A"], { clusters: { down: () => ({ failure: "reset" }) } });
+    const r = await f.request({ path: "/", headers: { "x-op": "call:down" } });
+    expect(r.upstreamRequest!.headers["x-call"]).toBe("failed 11 reset");
+  });
+
+  it("an unknown cluster fails at the call site with BadArgument", async () => {
+    const f = await chain(["A"]);
+    const r = await f.request({ path: "/", headers: { "x-op": "call:nowhere" } });
+    expect(r.upstreamRequest!.headers["x-call-dispatch"]).toBe("2");
+    expect(r.logs.some((l) => l.message.includes('unknown cluster "nowhere"'))).toBe(true);
+  });
+});
