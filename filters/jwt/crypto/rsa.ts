@@ -4,7 +4,8 @@ import { constantTimeEqual } from "./bytes";
 import { digest, hashLength, HashAlg } from "./hash";
 import { limbsBitLength, limbsFromBytes, limbsLess, limbsToBytes, Modulus } from "./modulus";
 
-export const RSA_MIN_BITS = 1024;
+/** RFC 7518 §3.3: 2048 bits or larger. */
+export const RSA_MIN_BITS = 2048;
 export const RSA_MAX_BITS = 8192;
 
 export class RsaPublicKey {
@@ -24,9 +25,32 @@ export class RsaPublicKey {
   }
 }
 
+const ROCA_PRIMES: StaticArray<u32> = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167];
+
+/**
+ * The ROCA fingerprint (CVE-2017-15361): moduli from the flawed Infineon generator are, modulo each
+ * small prime above, a power of 65537. A random modulus passes all of them with negligible odds.
+ */
+export function hasRocaFingerprint(n: Uint8Array): bool {
+  for (let i = 0; i < ROCA_PRIMES.length; i++) {
+    const p = unchecked(ROCA_PRIMES[i]);
+    let r: u32 = 0;
+    for (let j = 0; j < n.length; j++) r = (r * 256 + <u32>unchecked(n[j])) % p;
+    const g: u32 = 65537 % p;
+    let power: u32 = 1;
+    let found = false;
+    for (let k: u32 = 0; k < p; k++) {
+      if (power == r) { found = true; break; }
+      power = (power * g) % p;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
 /**
  * Builds a key from big-endian n and e; null when the numbers cannot be an RSA public key
- * (even or out-of-range modulus, exponent < 3 or even or ≥ n).
+ * (even, short or ROCA-weak modulus; exponent < 3, even or ≥ n).
  */
 export function rsaPublicKey(n: Uint8Array, e: Uint8Array): RsaPublicKey | null {
   let start = 0;
@@ -38,6 +62,7 @@ export function rsaPublicKey(n: Uint8Array, e: Uint8Array): RsaPublicKey | null 
   if (m == null) return null;
   const bits = limbsBitLength(m);
   if (bits < RSA_MIN_BITS || bits > RSA_MAX_BITS || (unchecked(m[0]) & 1) == 0) return null;
+  if (hasRocaFingerprint(n)) return null;
   const exp = limbsFromBytes(e, limbs);
   if (exp == null) return null;
   if ((unchecked(exp[0]) & 1) == 0 || limbsBitLength(exp) < 2 || !limbsLess(exp, m)) return null;

@@ -1,5 +1,6 @@
 // Loads the crypto test entry (fixture/crypto-entry.ts) compiled to real wasm and wraps its
 // exports so tests can pass byte arrays.
+import { readFile } from "node:fs/promises";
 import { buildWasm } from "../../../../test/support/build.ts";
 
 export interface CryptoWasm {
@@ -25,7 +26,16 @@ function stubImports(module: WebAssembly.Module, memory: () => WebAssembly.Memor
   return imports as WebAssembly.Imports;
 }
 
-export async function instantiateCrypto(wasmBytes: BufferSource): Promise<CryptoWasm> {
+export interface TestModule {
+  exports: Record<string, any>;
+  /** Writes the arguments one after another into the module's INPUT and returns (offset, length) pairs. */
+  place(...parts: (Uint8Array | string)[]): number[];
+  /** `len` bytes at the start of INPUT. */
+  output(len: number): Uint8Array;
+}
+
+/** Instantiates a test entry that exports inputPtr() and takes (offset, length) arguments. */
+export async function instantiateTestModule(wasmBytes: BufferSource): Promise<TestModule> {
   const module = await WebAssembly.compile(wasmBytes);
   const logs: string[] = [];
   let mem: WebAssembly.Memory | undefined;
@@ -43,23 +53,28 @@ export async function instantiateCrypto(wasmBytes: BufferSource): Promise<Crypto
   if (typeof ex._initialize === "function") ex._initialize();
   const memory = ex.memory as WebAssembly.Memory;
   const base = Number(ex.inputPtr());
-  // Writes the arguments one after another into INPUT and returns [offset, length] pairs.
-  const place = (...parts: Uint8Array[]): number[] => {
+  const place = (...parts: (Uint8Array | string)[]): number[] => {
     const view = new Uint8Array(memory.buffer, base, 1 << 20);
     const out: number[] = [];
     let off = 0;
-    for (const p of parts) {
+    for (const part of parts) {
+      const p = typeof part === "string" ? Buffer.from(part, "utf8") : part;
+      if (off + p.length > view.length) throw new Error(`test input of ${off + p.length} bytes exceeds the 1 MiB INPUT buffer`);
       view.set(p, off);
       out.push(off, p.length);
       off += p.length;
     }
     return out;
   };
+  return { exports: ex, place, output: (len) => new Uint8Array(memory.buffer, base, len).slice() };
+}
+
+export async function instantiateCrypto(wasmBytes: BufferSource): Promise<CryptoWasm> {
+  const { exports: ex, place, output } = await instantiateTestModule(wasmBytes);
   return {
     exports: ex,
     digest(bits, data) {
-      const len = ex.digestInto(bits, ...place(data));
-      return new Uint8Array(memory.buffer, base, len).slice();
+      return output(ex.digestInto(bits, ...place(data)));
     },
     hmac: (bits, key, msg, tag, tagSize, iterations = 1) => ex.hmacCheck(bits, ...place(key, msg, tag), tagSize, iterations),
     rsa: (pss, bits, n, e, msg, sig, iterations = 1) => ex.rsaCheck(pss ? 1 : 0, bits, ...place(n, e, msg, sig), iterations),
@@ -69,7 +84,21 @@ export async function instantiateCrypto(wasmBytes: BufferSource): Promise<Crypto
 }
 
 export async function loadCryptoWasm(): Promise<CryptoWasm> {
-  const path = process.env.JWT_CRYPTO_WASM ?? (await buildWasm("filters/jwt/test/fixture/crypto-entry.ts", { alsoHash: ["filters/jwt"] }));
-  const { readFile } = await import("node:fs/promises");
+  const path = await buildWasm("filters/jwt/test/fixture/crypto-entry.ts", { alsoHash: ["filters/jwt"] });
   return instantiateCrypto(await readFile(path));
+}
+
+export interface JwtWasm {
+  /** -1: key set unusable; 0: valid; otherwise the filter's JwtStatus number. */
+  verify(token: string, keys: string, nowSeconds: number, skewSeconds: number, jwsOnly?: boolean): number;
+  keySetUsable(keys: string): boolean;
+}
+
+export async function loadJwtWasm(): Promise<JwtWasm> {
+  const path = await buildWasm("filters/jwt/test/fixture/jwt-entry.ts", { alsoHash: ["filters/jwt"] });
+  const { exports: ex, place } = await instantiateTestModule(await readFile(path));
+  return {
+    verify: (token, keys, now, skew, jwsOnly = false) => ex.verifyToken(...place(token, keys), BigInt(now), BigInt(skew), jwsOnly ? 1 : 0),
+    keySetUsable: (keys) => ex.keySetUsable(...place(keys)) === 1,
+  };
 }
