@@ -30,6 +30,9 @@ export async function loadWasmSource(filter: string, options: { target?: BuildTa
   if (existsSync(resolved) && statSync(resolved).isFile() && resolved.endsWith(".wasm")) {
     return { wasm: await readWasmFile(resolved), wasmPath: resolved };
   }
+  if (existsSync(resolved) && statSync(resolved).isFile() && !resolved.endsWith(".ts")) {
+    throw new UserError(`${filter}: expected a .wasm file, an AssemblyScript entry (.ts) or a filter folder`);
+  }
   const job = jobForPath(filter, options.outDir ?? "build");
   try {
     await compileFilter(job.entry, job.outFile, { target: options.target ?? "release", config: job.config, baseDir: job.baseDir });
