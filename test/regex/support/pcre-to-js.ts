@@ -32,7 +32,7 @@ export function pcreToJs(pattern: string, extraFlags = ""): JsOracle {
     body = body.slice(4, -1);
     if (!flags.includes("i")) flags += "i";
   }
-  const t = new Translator(body, flags.includes("i"));
+  const t = new Translator(body, flags.includes("i"), flags.includes("s"));
   const source = t.run();
   return { regex: new RegExp(source, flags), sameGroups: !t.addedGroups };
 }
@@ -62,7 +62,7 @@ class Translator {
   private lastAtomStart = -1;
   private groupStarts: number[] = [];
 
-  constructor(private readonly src: string, globalCi: boolean) {
+  constructor(private readonly src: string, globalCi: boolean, private readonly dotAll: boolean) {
     this.ci = [globalCi];
   }
 
@@ -79,6 +79,13 @@ class Translator {
         this.ci.pop();
         this.out += ")";
         this.lastAtomStart = this.groupStarts.pop() ?? 0;
+        this.i++;
+        continue;
+      }
+      if (c === "." && !this.dotAll) {
+        // PCRE's . excludes only \n; JavaScript's also excludes \r, \u2028 and \u2029.
+        this.lastAtomStart = this.out.length;
+        this.out += "[^\\n]";
         this.i++;
         continue;
       }
@@ -102,8 +109,9 @@ class Translator {
       this.i = close + 1;
       return;
     }
-    this.out += s.slice(this.i, this.i + 2);
-    this.i += 2;
+    const len = escapeLength(s, this.i);
+    this.out += s.slice(this.i, this.i + len);
+    this.i += len;
   }
 
   private open(): void {
@@ -165,11 +173,11 @@ class Translator {
         continue;
       }
       let item: string;
-      if (s[i] === "\\") { item = s.slice(i, i + 2); i += 2; }
+      if (s[i] === "\\") { const n = escapeLength(s, i); item = s.slice(i, i + n); i += n; }
       else { item = s[i]; i++; }
       if (s[i] === "-" && s[i + 1] !== "]" && i + 1 < s.length) {
         let hi: string;
-        if (s[i + 1] === "\\") { hi = s.slice(i + 1, i + 3); i += 3; }
+        if (s[i + 1] === "\\") { const n = escapeLength(s, i + 1); hi = s.slice(i + 1, i + 1 + n); i += 1 + n; }
         else { hi = s[i + 1]; i += 2; }
         out += item === "]" ? "\\]" : item;
         out += "-" + hi;
@@ -186,4 +194,22 @@ class Translator {
 
 function swapCase(c: string): string {
   return c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase();
+}
+
+/** Length of the escape starting at s[i] == "\\": \xHH, \x{...}, \0oo, \cX or a backslash plus one character. */
+function escapeLength(s: string, i: number): number {
+  const d = s[i + 1];
+  if (d === "x") {
+    if (s[i + 2] === "{") return s.indexOf("}", i) - i + 1;
+    let n = 2;
+    while (n < 4 && /[0-9a-fA-F]/.test(s[i + n] ?? "")) n++;
+    return n;
+  }
+  if (d === "0") {
+    let n = 2;
+    while (n < 4 && /[0-7]/.test(s[i + n] ?? "")) n++;
+    return n;
+  }
+  if (d === "c") return 3;
+  return 2;
 }
