@@ -14,7 +14,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): Promise<EchoServe
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const body = JSON.stringify({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") }, null, 2);
+      const body = JSON.stringify({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-echo": "true" });
       res.end(body);
     });

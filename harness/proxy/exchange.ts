@@ -107,7 +107,15 @@ export class Exchange {
     const { ctx } = this;
     const method = headerValue(headers, ":method") ?? "GET";
     const path = headerValue(headers, ":path") ?? "/";
-    const upstream = ctx.clusters.open(ctx.route.cluster, method, path, headers);
+    let upstream: ClientRequest;
+    try {
+      upstream = ctx.clusters.open(ctx.route.cluster, method, path, headers);
+    } catch (err) {
+      // Headers a filter left invalid (e.g. a value with CR/LF) cannot be encoded: Envoy's codec
+      // fails the upstream request the same way.
+      this.upstreamFailed(503, `upstream request could not be encoded: ${(err as Error).message}`);
+      return;
+    }
     this.upstream = upstream;
     this.routeTimer = setTimeout(() => this.upstreamFailed(504, "upstream request timeout"), ctx.route.timeoutMs);
     upstream.on("error", () =>
