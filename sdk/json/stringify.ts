@@ -37,8 +37,10 @@ function isPairedSurrogate(text: string, i: i32): bool {
 /** A number as JSON: integers without a fraction, non-finite values as null. */
 export function formatJsonNumber(value: f64): string {
   if (!isFinite(value)) return "null";
-  if (Math.floor(value) == value && Math.abs(value) < 1e15) return (<i64>value).toString();
-  return value.toString();
+  if (Math.floor(value) == value && Math.abs(value) <= 9007199254740992.0) return (<i64>value).toString();
+  const text = value.toString();
+  // AssemblyScript prints integral f64 values with a ".0" suffix; JSON (and JavaScript) do not.
+  return text.endsWith(".0") ? text.substring(0, text.length - 2) : text;
 }
 
 export function stringifyJson(value: JsonValue): string {
