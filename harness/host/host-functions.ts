@@ -61,6 +61,8 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
   return {
     proxy_log(level: number, ptr: number, size: number): number {
       if (level >>> 0 > 5) return WasmResult.BadArgument;
+      // Below the plugin's level the line is dropped (as Envoy's logger does), without decoding it.
+      if (level < rt.logLevel) return mem().view(ptr, size) === null ? WasmResult.InvalidMemoryAccess : WasmResult.Ok;
       const message = mem().string(ptr, size);
       if (message === null) return WasmResult.InvalidMemoryAccess;
       vm.log(level, message);

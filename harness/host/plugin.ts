@@ -28,6 +28,7 @@ function toBytes(value: string | Uint8Array | object | undefined): Uint8Array {
   return encodeUtf8(JSON.stringify(value));
 }
 
+/** Lines kept in Plugin.logs (between this and twice this many). */
 const MAX_LOGS = 10_000;
 
 export class PluginImpl implements Plugin, PluginRuntime {
@@ -68,7 +69,8 @@ export class PluginImpl implements Plugin, PluginRuntime {
     if (LOG_LEVELS.indexOf(level) < this.logLevel) return;
     const entry: LogEntry = { level, message, plugin: this.name, worker };
     this.logs.push(entry);
-    if (this.logs.length > MAX_LOGS) this.logs.splice(0, this.logs.length - MAX_LOGS);
+    // Keep the newest MAX_LOGS lines; trim in batches so a busy filter costs O(1) per line.
+    if (this.logs.length > 2 * MAX_LOGS) this.logs.splice(0, this.logs.length - MAX_LOGS);
     this.onLog?.(entry);
   }
 

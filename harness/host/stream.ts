@@ -336,7 +336,7 @@ export class FilterStream implements HttpStream {
 
   /** Calls one HTTP callback; returns its action name, or "Failed" when the filter failed and the stream was handled. */
   private callFilter(slot: Slot, name: string, actions: readonly string[], size: number, eos: boolean): string {
-    const callback = name.replace(/^proxy_/, "");
+    const callback = name.slice(6); // without "proxy_"
     if (slot.vm.failed) return this.onFilterFailure(slot, callback);
     if (!this.ensureCreated(slot)) return this.failedResult(slot);
     this.dispatching++;

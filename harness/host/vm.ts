@@ -153,6 +153,7 @@ export class WasmVm {
     if (configured !== undefined && Number(configured) === 0) {
       throw new PluginLoadError(`${this.label}: proxy_on_configure returned false (plugin configuration rejected)${logSuffix(this.startLogs)}`, this.startLogs);
     }
+    this.started = true;
   }
 
   hasExport(name: string): boolean {
@@ -233,11 +234,15 @@ export class WasmVm {
     this.contexts.delete(id);
   }
 
+  /** True once start and configure succeeded (start logs are no longer collected). */
+  private started = false;
+
   log(levelIndex: number, message: string): void {
     const level = LOG_LEVELS[levelIndex]!;
-    const entry: LogEntry = { level, message, plugin: this.runtime.name, worker: this.worker };
-    this.startLogs.push(entry);
-    if (this.startLogs.length > 200) this.startLogs.shift();
+    if (!this.started) {
+      this.startLogs.push({ level, message, plugin: this.runtime.name, worker: this.worker });
+      if (this.startLogs.length > 500) this.startLogs.shift();
+    }
     this.runtime.log(level, message, this.worker);
   }
 

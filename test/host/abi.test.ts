@@ -64,6 +64,13 @@ describe("header maps", () => {
 
   it("reports malformed serialized maps precisely instead of crashing", () => {
     expect(() => deserializePairs(new Uint8Array([5, 0, 0, 0, 1]))).toThrow(/declares 5 pairs but has only 5 bytes/);
+    expect(() => deserializePairs(new Uint8Array([1, 0, 0, 0, 9, 0, 0, 0, 1, 0, 0, 0, 97, 0]))).toThrow(/pair 0 .* runs past the end/);
+  });
+
+  it("a malformed map from the module reads as empty (as Envoy) and the log says why; a bad pointer is InvalidMemoryAccess", async () => {
+    const r = await f.request({ path: "/", headers: { "x-op": "bad-map" } });
+    expect(r.upstreamRequest!.headerList).toEqual([["x-after-bad-map", "0"], ["x-bad-pointer", "6"]]);
+    expect(r.logs.some((l) => l.level === "warn" && l.message.includes("proxy_set_header_map_pairs: serialized map declares 50 pairs but has only 6 bytes"))).toBe(true);
   });
 });
 
