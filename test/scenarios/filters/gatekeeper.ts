@@ -1,3 +1,4 @@
+// @ts-nocheck: AssemblyScript source (compiled by asc, not tsc); the TypeScript project includes test/.
 // Scenario fixture: answers requests carrying `x-deny` with a local 403, and tags every request it
 // lets through with `x-gatekeeper: passed` (visible to the upstream).
 import { Action, HttpContext, RootContext, registerHttpContext } from "../../../sdk";
