@@ -1,0 +1,221 @@
+// The jwt_authn HTTP filter: picks the first rule matching the request path, evaluates its
+// requirement, and either lets the request through (forwarding payload and claims, stripping the
+// token) or answers 401/403 exactly as Envoy's filter does.
+import {
+  Action, ConfigErrors, Configuration, HeaderPair, HttpContext, logDebug,
+  RootContext, setPropertyString,
+} from "../../sdk/index";
+import { FilterConfig, MatchKind, readConfig, Rule } from "./config";
+import { claimValue, Jwt } from "./jwt";
+import { JwksWaiter, ProviderState } from "./provider-state";
+import { statusMessage, JwtStatus } from "./status";
+import { PENDING, Verification, VerifiedToken } from "./verifier";
+
+/** Envoy's MaximumUriLength for the realm in WWW-Authenticate. */
+const MAX_REALM_PATH_LENGTH = 256;
+/** Tick period for background JWKS refresh and retries. */
+const TICK_MS: u32 = 1000;
+
+export class JwtRoot extends RootContext {
+  config: FilterConfig = new FilterConfig();
+  states: ProviderState[] = [];
+
+  onConfigure(configuration: Configuration): bool {
+    const parsed = configuration.json();
+    const errors = new ConfigErrors();
+    if (!parsed.ok) {
+      errors.add("(root)", parsed.error);
+      return errors.report("jwt_authn: invalid configuration");
+    }
+    const config = readConfig(parsed.value!, errors);
+    if (!errors.report("jwt_authn: invalid configuration")) return false;
+    this.config = config;
+    const states = new Array<ProviderState>();
+    for (let i = 0; i < config.providers.length; i++) states.push(new ProviderState(config.providers[i], this));
+    this.states = states;
+    if (config.hasRemoteJwks) this.setTickPeriod(TICK_MS);
+    return true;
+  }
+
+  onTick(): void {
+    for (let i = 0; i < this.states.length; i++) this.states[i].onTick();
+  }
+
+  createHttpContext(contextId: u32): HttpContext | null {
+    return new JwtFilter(contextId, this);
+  }
+}
+
+class FilterWaiter extends JwksWaiter {
+  constructor(readonly filter: JwtFilter) {
+    super();
+  }
+  resume(): void {
+    this.filter.onKeysSettled();
+  }
+}
+
+function pathWithoutQuery(path: string): string {
+  const q = path.indexOf("?");
+  const h = path.indexOf("#");
+  let end = path.length;
+  if (q >= 0) end = q;
+  if (h >= 0 && h < end) end = h;
+  return path.substring(0, end);
+}
+
+function ruleMatches(rule: Rule, path: string): bool {
+  const p = rule.caseSensitive ? path : path.toLowerCase();
+  const v = rule.caseSensitive ? rule.value : rule.value.toLowerCase();
+  if (rule.kind == MatchKind.Path) return p == v;
+  if (rule.kind == MatchKind.Prefix) return p.startsWith(v);
+  // path_separated_prefix: the prefix, then end of path or '/'.
+  return p == v || p.startsWith(v + "/");
+}
+
+/** A claim as Envoy copies it to a header: strings as is, integers without ".0", booleans as words. */
+function claimText(jwt: Jwt, name: string): string | null {
+  const v = claimValue(jwt, name);
+  if (v === null) return null;
+  if (v.isString) return v.asString();
+  if (v.isBool) return v.asBool() ? "true" : "false";
+  if (v.isNumber) {
+    const n = v.asNumber();
+    if (n >= 0 && n < 18446744073709551615.0 && Math.floor(n) == n) return (<u64>n).toString();
+    return n.toString();
+  }
+  return null;
+}
+
+export class JwtFilter extends HttpContext {
+  private readonly jwtRoot: JwtRoot;
+  private rule: Rule | null = null;
+  private waiter: FilterWaiter | null = null;
+  private waitingOn: ProviderState | null = null;
+  private inHeaders: bool = false;
+  private settledDuringHeaders: bool = false;
+  private done: bool = false;
+
+  constructor(id: u32, root: JwtRoot) {
+    super(id, root);
+    this.jwtRoot = root;
+  }
+
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
+    const config = this.jwtRoot.config;
+    const headers = this.request.headers;
+    if (config.bypassCorsPreflight && headers.get(":method") == "OPTIONS" && headers.has("origin") && headers.has("access-control-request-method")) {
+      return Action.Continue;
+    }
+    const path = headers.get(":path");
+    const cleanPath = path !== null ? pathWithoutQuery(path!) : "";
+    for (let i = 0; i < config.rules.length; i++) {
+      if (ruleMatches(config.rules[i], cleanPath)) {
+        this.rule = config.rules[i];
+        break;
+      }
+    }
+    if (this.rule === null || this.rule!.requires === null) return Action.Continue;
+    this.inHeaders = true;
+    let action = this.run();
+    // A fetch that failed synchronously settles before we return; evaluate again (bounded).
+    for (let round = 0; round < 8 && this.settledDuringHeaders; round++) {
+      this.settledDuringHeaders = false;
+      action = this.run();
+    }
+    this.inHeaders = false;
+    return action;
+  }
+
+  onRequestBody(bodySize: u32, endOfStream: bool): Action {
+    return this.waitingOn !== null ? Action.Pause : Action.Continue;
+  }
+
+  onRequestTrailers(numTrailers: u32): Action {
+    return this.waitingOn !== null ? Action.Pause : Action.Continue;
+  }
+
+  /** The key set this stream waited for was fetched (or the fetch failed). */
+  onKeysSettled(): void {
+    this.waitingOn = null;
+    if (this.inHeaders) {
+      this.settledDuringHeaders = true;
+      return;
+    }
+    if (this.done) return;
+    const action = this.run();
+    if (action == Action.Continue) this.continueRequest();
+  }
+
+  onDelete(): void {
+    // A stream that goes away while waiting must not be woken later.
+    if (this.waitingOn !== null && this.waiter !== null) this.waitingOn!.forget(this.waiter!);
+  }
+
+  /** One evaluation; returns what onRequestHeaders should answer. */
+  private run(): Action {
+    const headers = this.request.headers;
+    const path = headers.get(":path");
+    const v = new Verification(this.jwtRoot.config, this.jwtRoot.states, headers, path !== null ? path! : "");
+    const status = v.evaluate(this.rule!.requires!);
+    if (status == PENDING) {
+      const state = v.pendingOn!;
+      if (this.waiter === null) this.waiter = new FilterWaiter(this);
+      this.waitingOn = state;
+      logDebug("jwt_authn: waiting for the key set of provider \"" + state.provider.name + "\"");
+      state.wait(this.waiter!);
+      return Action.Pause;
+    }
+    this.done = true;
+    if (status != JwtStatus.Ok) {
+      this.reject(<JwtStatus>status);
+      return Action.Pause;
+    }
+    for (let i = 0; i < v.successes.length; i++) this.applySuccess(v.successes[i]);
+    return Action.Continue;
+  }
+
+  private applySuccess(ok: VerifiedToken): void {
+    const provider = ok.state.provider;
+    const headers = this.request.headers;
+    const jwt = ok.jwt;
+    if (provider.forwardPayloadHeader != "") {
+      let payload = jwt.payloadBase64Url;
+      if (provider.padForwardPayloadHeader) while (payload.length % 4 != 0) payload += "=";
+      headers.add(provider.forwardPayloadHeader, payload);
+    }
+    for (let i = 0; i < provider.claimToHeaders.length; i++) {
+      const c = provider.claimToHeaders[i];
+      const text = claimText(jwt, c.claimName);
+      if (text !== null && text!.length > 0) headers.add(c.headerName, text!);
+    }
+    if (!provider.forward && ok.found.header != "") headers.remove(ok.found.header);
+    // Later filters read the verified claims from this property (see README).
+    const payloadJson = jwt.payload.toString();
+    setPropertyString(["jwt_authn", provider.name], payloadJson);
+    if (provider.payloadInMetadata != "") setPropertyString([provider.payloadInMetadata], payloadJson);
+  }
+
+  private reject(status: JwtStatus): void {
+    const code: u32 = status == JwtStatus.JwtAudienceNotAllowed ? 403 : 401;
+    const message = statusMessage(status);
+    const details = "jwt_authn_access_denied{" + message.replaceAll(" ", "_") + "}";
+    if (this.jwtRoot.config.stripFailureResponse) {
+      this.sendLocalResponse(code, details, "", []);
+      return;
+    }
+    const headers = this.request.headers;
+    const proto = headers.get("x-forwarded-proto");
+    const scheme = proto !== null ? proto! : (headers.get(":scheme") !== null ? headers.get(":scheme")! : "http");
+    const host = headers.get(":authority");
+    const path = headers.get(":path");
+    let p = path !== null ? path! : "";
+    if (p.length > MAX_REALM_PATH_LENGTH) p = p.substring(0, MAX_REALM_PATH_LENGTH);
+    let value = "Bearer realm=\"" + scheme + "://" + (host !== null ? host! : "") + p + "\"";
+    if (status != JwtStatus.JwtMissed) value += ", error=\"invalid_token\"";
+    logDebug("jwt_authn: rejected with " + code.toString() + ": " + message);
+    this.sendLocalResponse(code, details, message, [new HeaderPair("www-authenticate", value)]);
+  }
+}
+
+
