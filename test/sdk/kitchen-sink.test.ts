@@ -263,6 +263,11 @@ describe("kitchen-sink through the embedded host", () => {
     expect((await op("pass")).status).toBe(200);
   });
 
+  it("onLog runs for every finished stream (access-log time)", async () => {
+    const r = await op("pass");
+    expect(r.logs.some((l) => l.level === "debug" && l.message === "kitchen-sink log: pass")).toBe(true);
+  });
+
   it("an unknown op is answered 400", async () => {
     const r = await op("no-such-op");
     expect(r.status).toBe(400);
@@ -271,6 +276,32 @@ describe("kitchen-sink through the embedded host", () => {
 });
 
 describe("kitchen-sink configuration and log level", () => {
+  it("onVmStart receives the VM configuration; false fails the load", async () => {
+    const wasm = await buildWasm(ENTRY);
+    const f = await loadFilter(wasm, { vmConfig: "vm-settings" });
+    try {
+      expect(f.logs.some((l) => l.message === "kitchen-sink vm start: vm-settings")).toBe(true);
+    } finally {
+      await f.close();
+    }
+    await expect(loadFilter(wasm, { vmConfig: "fail" })).rejects.toThrow(/kitchen-sink vm start: fail/);
+  });
+
+  it("root_id selects among the roots registered in one module", async () => {
+    const wasm = await buildWasm(ENTRY);
+    const alt = await loadFilter(wasm, { rootId: "alt" });
+    const main = await loadFilter(wasm, { rootId: "anything-else" });
+    try {
+      const r = await alt.request({ path: "/" });
+      expect(r.status).toBe(200);
+      expect(r.body).toBe("alt root alt");
+      expect(JSON.parse((await main.request({ path: "/", headers: { "x-op": "config" } })).body).root_id).toBe("anything-else");
+    } finally {
+      await alt.close();
+      await main.close();
+    }
+  });
+
   it("a rejected configuration fails the load with the filter's own errors", async () => {
     const wasm = await buildWasm(ENTRY);
     await expect(loadFilter(wasm, { config: { fail_configure: true, tick_ms: "soon" } })).rejects.toThrow(/tick_ms: expected an integer, got string[\s\S]*fail_configure: asked to fail/);
