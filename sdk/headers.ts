@@ -10,10 +10,29 @@ export { HeaderPair };
 export class HeaderMap {
   constructor(private readonly contextId: u32, readonly mapType: MapType) {}
 
-  /** The value of `name`, or null when absent. With repeated headers Envoy joins values with ",". */
+  /**
+   * The value of `name`, or null when absent. For a repeated header Envoy returns only the FIRST
+   * value; when that matters (e.g. two Authorization headers), use getAll() or count().
+   */
   get(name: string): string | null {
     ensureEffectiveContext(this.contextId);
     return host.getHeaderMapValue(this.mapType, name.toLowerCase());
+  }
+
+  /** Every value of `name`, in order (empty when absent). */
+  getAll(name: string): string[] {
+    const wanted = name.toLowerCase();
+    const pairs = this.entries();
+    const out = new Array<string>();
+    for (let i = 0; i < pairs.length; i++) {
+      if (pairs[i].name == wanted) out.push(pairs[i].value);
+    }
+    return out;
+  }
+
+  /** How many entries named `name` there are. */
+  count(name: string): i32 {
+    return this.getAll(name).length;
   }
 
   has(name: string): bool {
