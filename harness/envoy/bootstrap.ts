@@ -95,11 +95,12 @@ function virtualHosts(gateway: Gateway) {
   const hostnames = [...new Set(gateway.routes.flatMap((r) => r.hostnames))];
   const anyHost = gateway.routes.filter((r) => r.hostnames.length === 0);
   const hosts = hostnames.map((host) => ({
-    name: host,
+    name: `host-${host}`,
     domains: [host],
     routes: routes(gateway.routes.filter((r) => r.hostnames.length === 0 || r.hostnames.includes(host))),
   }));
-  if (anyHost.length) hosts.push({ name: "any", domains: ["*"], routes: routes(anyHost) });
+  // "any-host" cannot collide with a "host-…" name.
+  if (anyHost.length) hosts.push({ name: "any-host", domains: ["*"], routes: routes(anyHost) });
   return hosts;
 }
 

@@ -34,6 +34,8 @@ export function bootstrapReferenceIssues(bootstrap: Json): EnvoyConfigIssue[] {
         httpFilters.slice(0, -1).forEach((f, i) => {
           if (f.typed_config?.["@type"] === ROUTER_TYPE) issues.push({ path: `${at}.http_filters[${i}]`, message: "the router must be the last HTTP filter" });
         });
+        const hostNames = (hcm.route_config?.virtual_hosts ?? []).map((vh: Json) => String(vh.name));
+        for (const name of duplicates(hostNames)) issues.push({ path: `${at}.route_config.virtual_hosts`, message: `virtual host name "${name}" is used twice` });
         const domains = new Map<string, number>();
         (hcm.route_config?.virtual_hosts ?? []).forEach((vh: Json, vi: number) => {
           const vhAt = `${at}.route_config.virtual_hosts[${vi}]`;

@@ -105,6 +105,7 @@ describe("envoy bootstrap from a gateway", () => {
   it("routes: matches, header matchers, timeouts; hostname routes get their own virtual host", () => {
     const [adminHost, anyHost] = hcm.route_config.virtual_hosts;
     expect(adminHost.domains).toEqual(["admin.example.com"]);
+    expect([adminHost.name, anyHost.name]).toEqual(["host-admin.example.com", "any-host"]);
     expect(adminHost.routes.map((r: Json) => r.name)).toEqual(["admin", "public", "everything"]);
     expect(anyHost.routes.map((r: Json) => r.name)).toEqual(["public", "everything"]);
     expect(adminHost.routes[0].match).toEqual({
@@ -178,6 +179,8 @@ describe("the validator catches what Envoy would refuse", () => {
     ["an unknown @type", (b: Json) => (wasmOf(b)["@type"] = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasmm"), "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.@type", /unknown type/],
     ["a route to a missing cluster", (b: Json) => (hcmOf(b).route_config.virtual_hosts[1].routes[0].route.cluster = "nope"), "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[1].routes[0].route.cluster", /unknown cluster "nope"/],
     ["the router not last", (b: Json) => hcmOf(b).http_filters.reverse(), "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters", /must be envoy\.filters\.http\.router/],
+    ["two virtual hosts with one name", (b: Json) => (hcmOf(b).route_config.virtual_hosts[1].name = "host-admin.example.com"), "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts", /virtual host name "host-admin\.example\.com" is used twice/],
+    ["one domain in two virtual hosts", (b: Json) => (hcmOf(b).route_config.virtual_hosts[1].domains = ["admin.example.com"]), "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[1].domains", /also served by virtual_hosts\[0\]/],
     ["a per-route config for a filter not in the chain", (b: Json) => hcmOf(b).http_filters.splice(2, 1), "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].typed_per_filter_config.proxyscript.rl", /no HTTP filter named/],
   ])("%s", (_what, mutate, path, message) => {
     const errors = errorsAfter(mutate);
