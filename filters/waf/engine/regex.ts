@@ -31,7 +31,16 @@ export class RegexCompileResult {
   error: string = "";
 }
 
+// CRS repeats selectors such as /__utm/ on a hundred rules: compile each pattern once per VM.
+const cache = new Map<string, Regex>();
+
 export function compileByteRegex(pattern: string, caseInsensitive: bool = false): RegexCompileResult {
+  const key = (caseInsensitive ? "i:" : "s:") + pattern;
+  if (cache.has(key)) {
+    const hit = new RegexCompileResult();
+    hit.regex = cache.get(key);
+    return hit;
+  }
   const options = new RegexOptions();
   options.utf8 = false;
   options.dotAll = true;
@@ -43,6 +52,8 @@ export function compileByteRegex(pattern: string, caseInsensitive: bool = false)
     result.error = (compiled.error !== null ? compiled.error! : "invalid pattern") + " at offset " + compiled.errorOffset.toString();
     return result;
   }
-  result.regex = new Regex(compiled.regex!);
+  const regex = new Regex(compiled.regex!);
+  cache.set(key, regex);
+  result.regex = regex;
   return result;
 }

@@ -1,0 +1,200 @@
+// waf: a SecLang engine (ModSecurity's rule language) running OWASP CRS or your own rules on
+// requests. Blocks answer 403 (or the rule's status) and log one JSON line with the matched rules.
+// See README.md for the configuration; CRS is embedded at build time by harness/build/crs.ts.
+export * from "../../sdk/exports";
+import {
+  Action, ConfigErrors, Configuration, Counter, HeaderPair, HttpContext, RootContext, registerRootContext,
+  getPropertyString, logInfo, logWarn, logError, nowNanos, quoteJsonString,
+} from "../../sdk/index";
+import { parseConfig, WafConfig } from "./config";
+import { buildWaf, Waf } from "./engine/waf";
+import { Evaluation, RuleMatch } from "./engine/evaluate";
+import { EngineMode } from "./seclang/ruleset";
+import { bufferToString, byteStringToText, textToByteString } from "./engine/bytes";
+import { embeddedFiles } from "./crs-files";
+
+class Metrics {
+  requests: Counter;
+  blocked: Counter;
+  detected: Counter;
+  constructor(prefix: string) {
+    this.requests = new Counter(prefix + ".requests");
+    this.blocked = new Counter(prefix + ".blocked");
+    this.detected = new Counter(prefix + ".detected");
+  }
+}
+
+class WafRoot extends RootContext {
+  config: WafConfig = new WafConfig();
+  waf: Waf | null = null;
+  metrics: Metrics = new Metrics("waf");
+
+  onConfigure(configuration: Configuration): bool {
+    const errors = new ConfigErrors();
+    let config = new WafConfig();
+    if (configuration.text().trim().length > 0) {
+      const parsed = configuration.json();
+      if (!parsed.ok) {
+        errors.add("", parsed.error);
+        return errors.report("waf: invalid configuration");
+      }
+      const c = parseConfig(parsed.value!, errors);
+      if (c === null) return errors.report("waf: invalid configuration");
+      config = c;
+    }
+    const started = nowNanos();
+    const files = embeddedFiles();
+    const waf = buildWaf(config.settings, files);
+    if (waf.error.length > 0) {
+      errors.add("directives", byteStringToText(waf.error));
+      return errors.report("waf: invalid configuration");
+    }
+    const rules = waf.rules!;
+    for (let i = 0; i < rules.notices.length; i++) logInfo("waf: " + rules.notices[i]);
+    if (config.settings.includeCrs && !waf.crsLoaded) {
+      logInfo("waf: include_crs is set but no CRS was embedded in this build (proxyscript build --crs <dir>); using " +
+        (config.settings.directives.length > 0 ? "the configured directives" : "the default rule set"));
+    }
+    const micros = (nowNanos() - started) / 1000;
+    const millis = (micros / 1000).toString() + "." + ((micros % 1000) / 100).toString();
+    logInfo("waf: " + rules.ruleCount.toString() + " rules" + (waf.crsLoaded ? " (OWASP CRS)" : "") + " compiled in " + millis + " ms");
+    this.config = config;
+    this.waf = waf;
+    this.metrics = new Metrics(config.statPrefix);
+    return true;
+  }
+
+  createHttpContext(contextId: u32): HttpContext | null {
+    const waf = this.waf;
+    if (waf === null) return null;
+    return new WafStream(contextId, this, waf, this.config, this.metrics);
+  }
+}
+
+class WafStream extends HttpContext {
+  private evaluation: Evaluation;
+  private finished: bool = false;
+
+  constructor(id: u32, root: RootContext, private readonly waf: Waf, private readonly config: WafConfig, private readonly metrics: Metrics) {
+    super(id, root);
+    this.evaluation = waf.newEvaluation();
+  }
+
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
+    const ev = this.evaluation;
+    if (ev.mode == EngineMode.Off) { this.finished = true; return Action.Continue; }
+    this.metrics.requests.increment();
+    const tx = ev.tx;
+    const headers = this.request.headers;
+    const method = headers.get(":method");
+    const path = headers.get(":path");
+    const protocol = getPropertyString(["request", "protocol"]);
+    tx.setRequestLine(
+      method !== null ? textToByteString(method) : "GET",
+      path !== null ? textToByteString(path) : "/",
+      protocol !== null && protocol.length > 0 ? protocol : "HTTP/1.1",
+    );
+    const source = getPropertyString(["source", "address"]);
+    if (source !== null) {
+      const colon = source.lastIndexOf(":");
+      tx.remoteAddr = colon > 0 && source.indexOf("]") < colon ? source.substring(0, colon).replace("[", "").replace("]", "") : source;
+      if (colon > 0) tx.remotePort = source.substring(colon + 1);
+    }
+    const id = headers.get("x-request-id");
+    if (id !== null) tx.uniqueId = textToByteString(id);
+    const pairs: HeaderPair[] = headers.entries();
+    let hasHost = false;
+    for (let i = 0; i < pairs.length; i++) if (pairs[i].name == "host") hasHost = true;
+    // Envoy carries Host as :authority; ModSecurity rules read it as the Host header.
+    const authority = headers.get(":authority");
+    if (!hasHost && authority !== null) tx.addHeader("host", textToByteString(authority));
+    for (let i = 0; i < pairs.length; i++) {
+      const name = pairs[i].name;
+      if (name.length > 0 && name.charCodeAt(0) == 58) continue;
+      tx.addHeader(textToByteString(name), textToByteString(pairs[i].value));
+    }
+    ev.runPhase(1);
+    if (ev.interrupted) return this.decide();
+    if (endOfStream || !ev.bodyAccess) {
+      ev.processBody();
+      ev.runPhase(2);
+      return this.decide();
+    }
+    return Action.Pause;
+  }
+
+  onRequestBody(bodySize: u32, endOfStream: bool): Action {
+    if (this.finished) return Action.Continue;
+    const limit = <u32>this.waf.rules!.requestBodyLimit;
+    const ev = this.evaluation;
+    if (bodySize > limit && this.waf.rules!.requestBodyLimitReject) {
+      this.finished = true;
+      this.metrics.blocked.increment();
+      logWarn("{\"waf\":\"blocked\",\"status\":413,\"reason\":\"request body larger than request_body_limit (" + limit.toString() + " bytes)\"}");
+      this.sendLocalResponse(413, "waf_request_body_limit", "Request body too large\n");
+      return Action.Pause;
+    }
+    if (!endOfStream && bodySize <= limit) return Action.Pause;
+    // End of body, or ProcessPartial past the limit: inspect what fits.
+    const take = bodySize > limit ? limit : bodySize;
+    ev.tx.body = bufferToString(this.request.body.read(0, take));
+    ev.processBody();
+    ev.runPhase(2);
+    return this.decide();
+  }
+
+  /** Ends inspection: a local reply for an interruption, else let the request through. */
+  private decide(): Action {
+    this.finished = true;
+    const ev = this.evaluation;
+    let logged = 0;
+    for (let i = 0; i < ev.matches.length; i++) if (ev.matches[i].log) logged++;
+    if (ev.interrupted) {
+      this.metrics.blocked.increment();
+      logWarn(this.logLine("blocked", ev));
+      this.sendLocalResponse(<u32>ev.status, "waf_rule_" + ev.interruptRule.toString(), "Request blocked by WAF (rule " + ev.interruptRule.toString() + ")\n");
+      return Action.Pause;
+    }
+    if (logged > 0) {
+      this.metrics.detected.increment();
+      if (this.config.logDetections) logInfo(this.logLine("detected", ev));
+    }
+    return Action.Continue;
+  }
+
+  private logLine(outcome: string, ev: Evaluation): string {
+    const tx = ev.tx;
+    let s = "{\"waf\":\"" + outcome + "\"";
+    if (ev.interrupted) s += ",\"status\":" + ev.status.toString() + ",\"rule\":" + ev.interruptRule.toString();
+    s += ",\"anomaly_score\":" + quoteJsonNumber(tx.tx.get("anomaly_score"));
+    s += ",\"method\":" + quoteJsonString(byteStringToText(tx.method));
+    s += ",\"uri\":" + quoteJsonString(byteStringToText(tx.rawUri));
+    if (tx.uniqueId.length > 0) s += ",\"unique_id\":" + quoteJsonString(byteStringToText(tx.uniqueId));
+    s += ",\"matches\":[";
+    let first = true;
+    for (let i = 0; i < ev.matches.length; i++) {
+      const m: RuleMatch = ev.matches[i];
+      if (!m.log) continue;
+      if (!first) s += ",";
+      first = false;
+      s += "{\"id\":" + m.id.toString() + ",\"msg\":" + quoteJsonString(byteStringToText(m.msg));
+      if (m.data.length > 0) s += ",\"data\":" + quoteJsonString(byteStringToText(m.data));
+      if (m.variable.length > 0) s += ",\"variable\":" + quoteJsonString(byteStringToText(m.variable));
+      if (m.value.length > 0) s += ",\"value\":" + quoteJsonString(byteStringToText(m.value));
+      if (m.severity >= 0) s += ",\"severity\":\"" + m.severityName() + "\"";
+      s += "}";
+    }
+    return s + "]}";
+  }
+}
+
+function quoteJsonNumber(s: string): string {
+  if (s.length == 0) return "0";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c >= 48 && c <= 57) && !(i == 0 && c == 45)) return quoteJsonString(s);
+  }
+  return s;
+}
+
+registerRootContext((id: u32): RootContext => new WafRoot(id));
