@@ -1,0 +1,84 @@
+// `proxyscript manifests [proxyscript.yaml]`: Kubernetes YAML for Envoy Gateway (HTTPRoute +
+// EnvoyExtensionPolicy, default) or Istio (HTTPRoute + WasmPlugin); with --push, each filter's
+// .wasm is pushed to its `image` first and the pushed digest goes into the manifests.
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { UserError } from "../errors.ts";
+import { loadGateway } from "../../gateway/load.ts";
+import type { Gateway } from "../../gateway/model.ts";
+import { generateManifests, manifestsToYaml, MANIFEST_TARGETS, type ManifestTarget } from "../../kube/generate.ts";
+import { resolveCredentials } from "../../oci/credentials.ts";
+import { buildWasmImage } from "../../oci/image.ts";
+import { IMAGE_FORMATS, type ImageFormat } from "../../oci/media-types.ts";
+import { stderrProgress } from "../../oci/progress.ts";
+import { pushImage } from "../../oci/push.ts";
+import { parseImageReference } from "../../oci/reference.ts";
+import { readWasmFile } from "../../oci/wasm-source.ts";
+
+interface ManifestFlags {
+  target: string;
+  output?: string;
+  push?: boolean;
+  format: string;
+  username?: string;
+  password?: string;
+  dockerConfig?: string;
+  insecure?: boolean;
+  json?: boolean;
+}
+
+/** Pushes the .wasm of every routed filter that names an image; returns digests by filter name. */
+export async function pushFilterImages(gateway: Gateway, flags: Pick<ManifestFlags, "format" | "username" | "password" | "dockerConfig" | "insecure" | "json">): Promise<Map<string, string>> {
+  if (!(IMAGE_FORMATS as readonly string[]).includes(flags.format)) throw new UserError(`--format must be one of ${IMAGE_FORMATS.join(", ")}, not "${flags.format}"`);
+  const digests = new Map<string, string>();
+  const routed = gateway.filters.filter((f) => f.code.image && gateway.routes.some((r) => r.filters.includes(f.name)));
+  if (routed.length === 0) throw new UserError("--push: no filter on a route names an image to push to");
+  for (const filter of routed) {
+    if (!existsSync(filter.code.wasm)) {
+      throw new UserError(`--push: filter "${filter.name}": ${filter.code.wasm} does not exist; build it first (proxyscript build)`);
+    }
+    const ref = parseImageReference(filter.code.image!);
+    const image = buildWasmImage(await readWasmFile(filter.code.wasm), { format: flags.format as ImageFormat, rootIds: filter.rootId ? [filter.rootId] : [] });
+    const result = await pushImage(image, ref, {
+      credentials: resolveCredentials(ref.registry, { username: flags.username, password: flags.password, dockerConfig: flags.dockerConfig }),
+      insecure: flags.insecure,
+      progress: stderrProgress(Boolean(process.stderr.isTTY) && !flags.json),
+    });
+    digests.set(filter.name, result.digest);
+  }
+  return digests;
+}
+
+export function register(program: Command): void {
+  program
+    .command("manifests")
+    .description("write Kubernetes YAML: HTTPRoute + EnvoyExtensionPolicy per route (or Istio WasmPlugins)")
+    .argument("[gateway]", "gateway file", "proxyscript.yaml")
+    .option("--target <target>", `${MANIFEST_TARGETS.join(" or ")}`, "envoy-gateway")
+    .option("-o, --output <file>", "write the YAML here instead of stdout")
+    .option("--push", "push each filter's .wasm to its image first and use the pushed digests")
+    .option("--format <variant>", "image variant for --push: compat or oci", "compat")
+    .option("-u, --username <user>", "registry user for --push (else PROXYSCRIPT_REGISTRY_USER, else ~/.docker/config.json)")
+    .option("-p, --password <password>", "registry password for --push (else PROXYSCRIPT_REGISTRY_PASSWORD)")
+    .option("--docker-config <file>", "Docker config with `auths` for --push")
+    .option("--insecure", "plain HTTP to a non-loopback registry for --push")
+    .option("--json", "print the objects as a JSON list (and warnings as JSON on stderr)")
+    .action(async (file: string, flags: ManifestFlags) => {
+      if (!(MANIFEST_TARGETS as readonly string[]).includes(flags.target)) {
+        throw new UserError(`--target must be one of ${MANIFEST_TARGETS.join(", ")}, not "${flags.target}"`);
+      }
+      const gateway = await loadGateway(file);
+      const imageDigests = flags.push ? await pushFilterImages(gateway, flags) : undefined;
+      const { objects, warnings } = generateManifests(gateway, { target: flags.target as ManifestTarget, imageDigests });
+      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+      const text = flags.json ? `${JSON.stringify(objects, null, 2)}\n` : manifestsToYaml(objects);
+      if (flags.output) {
+        await mkdir(path.dirname(path.resolve(flags.output)), { recursive: true });
+        await writeFile(flags.output, text);
+      } else {
+        process.stdout.write(text);
+      }
+    });
+}
