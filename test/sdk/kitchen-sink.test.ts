@@ -273,6 +273,12 @@ describe("kitchen-sink through the embedded host", () => {
     expect(r.logs.some((l) => l.level === "debug" && l.message === "kitchen-sink log: pass")).toBe(true);
   });
 
+  it("contexts are forgotten at proxy_on_delete: no growth over many streams", async () => {
+    for (let i = 0; i < 50; i++) await op("pass");
+    // The root and the stream asking; every earlier stream was deleted.
+    expect(json(await op("live-contexts")).live).toBe(2);
+  });
+
   it("an unknown op is answered 400", async () => {
     const r = await op("no-such-op");
     expect(r.status).toBe(400);
