@@ -1,28 +1,26 @@
 // The `proxyscript image` commands as a user runs them: arguments, stdout, stderr, exit codes.
-// Most run in-process (fast); one push runs as a real child process to see what a terminal-less
-// user sees (no progress on a non-TTY stderr, exit code 2 on a user error).
+// Most run the CLI's main() in-process (fast); two run bin.js as a real child process to see what a
+// terminal-less user sees (no progress on a non-TTY stderr, exit code 2 on a user error).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACKAGE_ROOT } from "../../harness/build/compile.ts";
 import { buildWasmImage } from "../../harness/oci/image.ts";
 import { freePort, missingTools, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./support/registry.ts";
-import { runImageCli } from "./support/image-cli.ts";
+import { runCli as runImageCli } from "./support/image-cli.ts";
 import { tinyWasm } from "./support/tiny-wasm.ts";
 
-const DRIVER = path.join(PACKAGE_ROOT, "test/oci/support/image-cli.ts");
-const TSX_LOADER = pathToFileURL(path.join(PACKAGE_ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+const BIN = path.join(PACKAGE_ROOT, "harness/cli/bin.js");
 const HELLO_FOLDER = path.join(PACKAGE_ROOT, "examples/hello");
 const run = promisify(execFile);
 
 async function childCli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", TSX_LOADER, DRIVER, ...args], { cwd, timeout: 120_000, env: { ...process.env, DOCKER_CONFIG: cwd } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, timeout: 120_000, env: { ...process.env, DOCKER_CONFIG: cwd } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
