@@ -120,7 +120,9 @@ class WafStream extends HttpContext {
       ev.runPhase(2);
       return this.decide();
     }
-    return Action.Pause;
+    // Headers go on (Envoy would hold the body too if they stopped); the body is held in
+    // onRequestBody until it is complete and phase 2 has judged it.
+    return Action.Continue;
   }
 
   onRequestBody(bodySize: u32, endOfStream: bool): Action {

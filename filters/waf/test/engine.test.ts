@@ -161,7 +161,7 @@ describe("rule evaluation", () => {
       'SecAction "id:35,phase:2,pass"';
     expect(run(rules, { uri: "/?safe=evil&a=1&b=2" }).ids).toEqual([30, 34, 35]);
     expect(run(rules, { uri: "/?x_a=evil" }).ids).toEqual([31, 32, 34, 35]);
-    expect(run(rules, { uri: "/admin?token=evil" }).ids).toEqual([31, 33]);
+    expect(run(rules, { uri: "/admin?token=evil" }).ids).toEqual([33, 31]);
   });
 
   it("parses urlencoded, JSON and multipart bodies into ARGS, and cookies", () => {
