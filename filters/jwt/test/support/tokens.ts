@@ -24,7 +24,7 @@ export async function makeKeys(): Promise<TestKeys> {
     ec: { ...ec, jwk: { ...(await exportJWK(ec.publicKey)), kid: "ec-1" } },
     ec384: { ...ec384, jwk: { ...(await exportJWK(ec384.publicKey)), kid: "ec-384" } },
     ed: { ...ed, jwk: { ...(await exportJWK(ed.publicKey)), kid: "ed-1" } },
-    secret: new Uint8Array(randomBytes(32)),
+    secret: new Uint8Array(randomBytes(64)), // long enough for HS512 (RFC 7518 §3.2)
   };
 }
 
