@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../cli/errors.ts";
 import type { Gateway } from "../gateway/model.ts";
-import { composeProject, type ComposeOptions } from "./compose.ts";
+import { composeProject, missingModules, type ComposeOptions } from "./compose.ts";
 import { compose, requireDocker, type ComposeTarget } from "./docker.ts";
 
 export interface EnvoyProjectState extends ComposeTarget {
@@ -62,6 +62,11 @@ export async function waitForReady(adminUrl: string, timeoutMs = 60_000): Promis
 }
 
 export async function envoyUp(gateway: Gateway, options: Partial<ComposeOptions> & { readyTimeoutMs?: number } = {}): Promise<EnvoyProjectState> {
+  // Docker would create a directory for a missing bind source: say which module to build instead.
+  const missing = missingModules(gateway);
+  if (missing.length) {
+    throw new UserError(`${missing.map((f) => `filter "${f.name}": ${f.code.wasm}`).join(", ")} not found; build ${missing.length === 1 ? "it" : "them"} first (proxyscript build)`);
+  }
   // Generate and validate first: a bad config is reported even where Docker is missing.
   const state = await writeEnvoyProject(gateway, options);
   await requireDocker("`proxyscript envoy up`");

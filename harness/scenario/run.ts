@@ -4,6 +4,7 @@ import http from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { UserError } from "../cli/errors.ts";
 import { loadGateway } from "../gateway/load.ts";
 import type { Gateway } from "../gateway/model.ts";
 import { mismatches, type ObservedResponse } from "./expect.ts";
@@ -70,7 +71,9 @@ async function runRequests(baseUrl: string, scenario: Scenario, options: RunOpti
 
 function checkEchoClusters(gateway: Gateway, scenario: Scenario): void {
   for (const name of scenario.echo) {
-    if (!gateway.clusters.some((c) => c.name === name)) throw new Error(`${scenario.file || scenario.name}: echo names an unknown cluster "${name}"`);
+    if (!gateway.clusters.some((c) => c.name === name)) {
+      throw new UserError(`${scenario.file || scenario.name}: echo names an unknown cluster "${name}" (declared: ${gateway.clusters.map((c) => c.name).join(", ")})`);
+    }
   }
 }
 

@@ -128,6 +128,22 @@ describe("compose project", () => {
     expect(() => composeProject(anyPort, { outDir: dir })).toThrow(/listener\.port is 0/);
   });
 
+  it("publishes an IPv6 listener address in brackets", () => {
+    const v6 = { ...gateway, listener: { address: "::1", port: 18080 } };
+    const doc = parse(composeProject(v6, { outDir: dir }).composeYaml) as Json;
+    expect(doc.services.envoy.ports[0]).toBe("[::1]:18080:18080");
+    expect(composeProject(v6, { outDir: dir }).url).toBe("http://[::1]:18080");
+    expect(validateCompose(doc)).toBe(true);
+  });
+
+  it("envoy up refuses a filter whose .wasm is not built yet, before touching Docker", async () => {
+    const src = gatewayFolder({ "f.ts": "export {}\n" });
+    const unbuilt = parseGateway("clusters: [{ name: a, url: 'http://127.0.0.1:1' }]\nfilters: [{ name: f, source: f.ts }]\n", src);
+    await expect(envoyUp(unbuilt, { outDir: path.join(src, "out") })).rejects.toThrow(
+      `filter "f": ${path.join(src, "build", "f.wasm")} not found; build it first (proxyscript build)`,
+    );
+  });
+
   it("writes envoy.yaml, compose.yaml and state.json, which down/logs/status read back", async () => {
     const outDir = path.join(dir, "project");
     const state = await writeEnvoyProject(gateway, { outDir });

@@ -1,7 +1,9 @@
 // Scenario files run over real HTTP: against the embedded proxy here, and against Envoy in Docker
 // where an engine is available. A scenario whose expectations are wrong must fail.
 import { existsSync } from "node:fs";
-import { copyFile, mkdir } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +13,16 @@ import { formatScenarioResult, loadScenario, mismatches, parseScenario, runScena
 import { buildWasm } from "../support/build.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(here, "../..");
+
+/** Runs the real CLI in a child process and returns its exit code and output. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "harness/cli/main.ts"), ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
 const SCENARIO = path.join(here, "gatekeeper.scenario.yaml");
 const PROXY_PRESENT = existsSync(path.join(here, "../../harness/proxy/index.ts"));
 
@@ -123,6 +135,21 @@ describe("runScenario: embedded proxy", () => {
     const bad = parseScenario("gateway: gateway/proxyscript.yaml\necho: [nope]\nrequests: [{ path: /, expect: {} }]\n", path.join(here, "bad.yaml"));
     await expect(runScenario(bad, { runtime: "embedded" })).rejects.toThrow('echo names an unknown cluster "nope"');
   });
+});
+
+describe("proxyscript envoy scenario", () => {
+  it.skipIf(!PROXY_PRESENT)("runs scenario files from the CLI: exit 0 when they pass, 2 when one fails", async () => {
+    await buildGatewayFilters();
+    const wrong = path.join(await mkdtemp(path.join(tmpdir(), "scenario-")), "wrong.scenario.yaml");
+    await writeFile(wrong, `gateway: ${path.join(here, "gateway", "proxyscript.yaml")}\nrequests: [{ path: /api, headers: { x-deny: "1" }, expect: { status: 200 } }]\n`);
+    const ok = await cli(["envoy", "scenario", SCENARIO, "--runtime", "embedded"]);
+    expect(ok.stdout).toContain("PASS gatekeeper and hello (embedded)");
+    expect(ok.code).toBe(0);
+    const bad = await cli(["envoy", "scenario", wrong, "--runtime", "embedded"]);
+    expect(bad.stdout).toContain("      status is 403, expected 200");
+    expect(bad.stderr).toContain("proxyscript: 1 of 1 scenario failed");
+    expect(bad.code).toBe(2);
+  }, 300_000); // CLI processes; slow only on a loaded machine
 });
 
 describe("runScenario: Envoy in Docker", () => {

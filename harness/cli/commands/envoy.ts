@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { missingModules } from "../../envoy/compose.ts";
 import { renderEnvoyYaml } from "../../envoy/envoy-yaml.ts";
 import { defaultOutDir, envoyDown, envoyLogs, envoyStatus, envoyUp } from "../../envoy/runner.ts";
 import { EnvoyConfigError } from "../../envoy/validate.ts";
@@ -54,6 +55,7 @@ export function register(program: Command): void {
       } catch (err) {
         rethrowConfigError(err);
       }
+      for (const f of missingModules(gateway)) process.stderr.write(`proxyscript: warning: filter "${f.name}": ${f.code.wasm} does not exist yet (proxyscript build)\n`);
       if (flags.output === "-") {
         process.stdout.write(text);
       } else {
@@ -82,6 +84,27 @@ export function register(program: Command): void {
       }).catch(rethrowConfigError);
       if (flags.json) process.stdout.write(JSON.stringify({ url: state.url, adminUrl: state.adminUrl, project: state.project, dir: state.outDir }) + "\n");
       else process.stdout.write(`proxyscript: Envoy is ready at ${state.url} (admin ${state.adminUrl}); stop it with: proxyscript envoy down\n`);
+    });
+
+  envoy
+    .command("scenario")
+    .description("run scenario files (requests + expectations) against Envoy in Docker, or the embedded proxy")
+    .argument("<scenario...>", "scenario YAML files")
+    .option("--runtime <runtime>", '"envoy" or "embedded"', "envoy")
+    .option("--image <image>", "Envoy image", ENVOY_IMAGE)
+    .option("--json", "print the results as JSON")
+    .action(async (files: string[], flags: { runtime: string; image: string; json?: boolean }) => {
+      if (flags.runtime !== "envoy" && flags.runtime !== "embedded") throw new UserError(`--runtime: expected "envoy" or "embedded", got "${flags.runtime}"`);
+      const { loadScenario, runScenario, formatScenarioResult } = await import("../../scenario/index.ts");
+      const results = [];
+      for (const file of files) {
+        const result = await runScenario(await loadScenario(file), { runtime: flags.runtime, envoyImage: flags.image }).catch(rethrowConfigError);
+        results.push(result);
+        if (!flags.json) process.stdout.write(formatScenarioResult(result) + "\n");
+      }
+      if (flags.json) process.stdout.write(JSON.stringify(results) + "\n");
+      const failed = results.filter((r) => !r.passed).length;
+      if (failed) throw new UserError(`${failed} of ${results.length} scenario${results.length === 1 ? "" : "s"} failed`);
     });
 
   envoy
