@@ -71,6 +71,19 @@ export function grpcCancel(token: u32): Status {
   return host.grpcCancel(token);
 }
 
+/** Drops calls and streams of a deleted context (Envoy cancels them with it). */
+export function forgetGrpcCallsOf(contextId: u32): void {
+  const tokens = pending.keys();
+  for (let i = 0; i < tokens.length; i++) {
+    if (pending.get(tokens[i]).context.id == contextId) pending.delete(tokens[i]);
+  }
+}
+
+/** Number of gRPC calls and streams waiting for answers. */
+export function pendingGrpcCalls(): i32 {
+  return pending.size;
+}
+
 // ---- delivery, called by the ABI exports ----
 
 export function deliverGrpcInitialMetadata(token: u32, count: u32): void {

@@ -67,6 +67,14 @@ export function pendingHttpCalls(): i32 {
   return pending.size;
 }
 
+/** Drops calls made by a deleted context (Envoy cancels them with the stream; no answer follows). */
+export function forgetHttpCallsOf(contextId: u32): void {
+  const tokens = pending.keys();
+  for (let i = 0; i < tokens.length; i++) {
+    if (pending.get(tokens[i]).context.id == contextId) pending.delete(tokens[i]);
+  }
+}
+
 /** Called by the ABI export proxy_on_http_call_response. */
 export function deliverHttpCallResponse(contextId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32): void {
   if (!pending.has(token)) return;

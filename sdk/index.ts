@@ -23,7 +23,7 @@ export * from "./shared-data";
 export * from "./shared-queue";
 export * from "./metrics";
 export { HttpCallResponse, HttpCallHandler, httpCall, pendingHttpCalls } from "./http-call";
-export { GrpcHandler, GrpcStream, grpcCall, grpcStream, grpcCancel } from "./grpc";
+export { GrpcHandler, GrpcStream, grpcCall, grpcStream, grpcCancel, pendingGrpcCalls } from "./grpc";
 export * from "./foreign";
 
 export * from "./json/index";

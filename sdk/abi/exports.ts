@@ -5,8 +5,8 @@ import { allocateForHost } from "./memory";
 import { enterContext } from "../context/current";
 import { Configuration } from "../context/configuration";
 import * as registry from "../context/registry";
-import { deliverHttpCallResponse } from "../http-call";
-import { deliverGrpcClose, deliverGrpcInitialMetadata, deliverGrpcMessage, deliverGrpcTrailingMetadata } from "../grpc";
+import { deliverHttpCallResponse, forgetHttpCallsOf } from "../http-call";
+import { deliverGrpcClose, deliverGrpcInitialMetadata, deliverGrpcMessage, deliverGrpcTrailingMetadata, forgetGrpcCallsOf } from "../grpc";
 
 /** Declares the ABI version; Envoy selects its 0.2.1 behaviour by this export's presence. */
 export function proxy_abi_version_0_2_1(): void {}
@@ -69,6 +69,8 @@ export function proxy_on_delete(contextId: u32): void {
   const context = registry.anyContext(contextId);
   if (context !== null) context.onDelete();
   registry.forgetContext(contextId);
+  forgetHttpCallsOf(contextId);
+  forgetGrpcCallsOf(contextId);
 }
 
 // ---- HTTP streams ----

@@ -82,6 +82,17 @@ describe("gRPC through the SDK", () => {
     host.exports.proxy_on_grpc_close(2, 101, 0); // a second close for the same token
     expect(host.localResponses).toHaveLength(1);
   });
+
+  it("a deleted stream's pending calls are dropped: a late answer does nothing", () => {
+    requestWithOp(host, 2, "grpc-call");
+    host.exports.proxy_on_log(2);
+    host.exports.proxy_on_done(2);
+    host.exports.proxy_on_delete(2);
+    host.exports.proxy_on_grpc_close(2, 101, 0);
+    expect(host.localResponses).toHaveLength(0);
+    requestWithOp(host, 3, "live-contexts");
+    expect(JSON.parse(host.localResponses[0]!.body)).toEqual({ live: 2, http_calls: 0, grpc_calls: 0 });
+  });
 });
 
 describe("network (TCP) stream contexts through the SDK", () => {
