@@ -30,7 +30,7 @@ export interface RegistryClientOptions {
   timeoutMs?: number;
 }
 
-/** A failure worth trying again: a 5xx answer or a connection lost mid-way. */
+/** A failure worth trying again: a 5xx or 429 answer, or a connection lost mid-way. */
 class RetryableError extends Error {
   constructor(message: string) {
     super(message);
@@ -126,7 +126,7 @@ export class RegistryClient {
       if (response.status === 401) throw await this.failure(response, init.what, "authentication failed");
     }
     if (init.expect.includes(response.status)) return response;
-    if (response.status >= 500) {
+    if (response.status >= 500 || response.status === 429) {
       const detail = await bodySnippet(response);
       throw new RetryableError(`${init.what}: HTTP ${response.status}${detail}`);
     }
