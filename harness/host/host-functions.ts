@@ -139,7 +139,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
       // on_queue_ready goes to the root context of the registering VM, posted after the enqueue.
       const token = rt.shared.registerQueue(rt.vmId, name, {
         notify: (t) => queueMicrotask(() => {
-          if (!vm.failed) vm.call(vm.rootContextId, "proxy_on_queue_ready", vm.rootContextId, t);
+          if (!vm.failed) vm.guard("proxy_on_queue_ready", () => vm.call(vm.rootContextId, "proxy_on_queue_ready", vm.rootContextId, t));
         }),
       });
       return mem().setU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
@@ -334,7 +334,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
         vm.tickCancel = rt.clock.setTimer(vm.tickPeriodMs, () => {
           if (vm.failed || vm.tickPeriodMs === 0) return;
           arm();
-          vm.call(vm.rootContextId, "proxy_on_tick", vm.rootContextId);
+          vm.guard("proxy_on_tick", () => vm.call(vm.rootContextId, "proxy_on_tick", vm.rootContextId));
         });
       };
       arm();

@@ -3,7 +3,7 @@
 import { WasmResult } from "./abi.ts";
 import type { ClusterResponse, HeaderList } from "./api.ts";
 import { encodeUtf8 } from "./memory.ts";
-import { TRAPPED, type WasmVm } from "./vm.ts";
+import type { WasmVm } from "./vm.ts";
 
 function toHeaderList(headers: HeaderList | Record<string, string> | undefined): HeaderList {
   if (headers === undefined) return [];
@@ -27,7 +27,9 @@ export function startHttpCall(vm: WasmVm, cluster: string, headers: HeaderList, 
   if (body.byteLength > 0 && !headers.some(([k]) => k === "content-length")) headers.push(["content-length", String(body.byteLength)]);
   const token = vm.nextCallToken++;
   let settled = false;
-  const deliver = (response: { headers: HeaderList; body: Uint8Array; trailers: HeaderList } | null, failure?: string) => {
+  const deliver = (response: { headers: HeaderList; body: Uint8Array; trailers: HeaderList } | null, failure?: string) =>
+    vm.guard("proxy_on_http_call_response", () => deliverNow(response, failure));
+  const deliverNow = (response: { headers: HeaderList; body: Uint8Array; trailers: HeaderList } | null, failure?: string) => {
     if (settled) return;
     settled = true;
     cancelTimer?.();
@@ -36,28 +38,41 @@ export function startHttpCall(vm: WasmVm, cluster: string, headers: HeaderList, 
     const root = vm.rootContextId;
     if (response === null) {
       vm.status = { code: WasmResult.BrokenConnection, message: failure ?? "reset" };
-      vm.call(root, "proxy_on_http_call_response", root, token, 0, 0, 0);
-      vm.status = { code: 0, message: "" };
+      try {
+        vm.call(root, "proxy_on_http_call_response", root, token, 0, 0, 0);
+      } finally {
+        vm.status = { code: 0, message: "" };
+      }
       return;
     }
     vm.callResponse = response;
-    const r = vm.call(root, "proxy_on_http_call_response", root, token, response.headers.length, response.body.byteLength, response.trailers.length);
-    vm.callResponse = null;
-    void (r === TRAPPED);
+    try {
+      vm.call(root, "proxy_on_http_call_response", root, token, response.headers.length, response.body.byteLength, response.trailers.length);
+    } finally {
+      vm.callResponse = null;
+    }
   };
   const cancelTimer = timeoutMs > 0 ? rt.clock.setTimer(timeoutMs, () => deliver(null, "timeout")) : undefined;
   vm.pendingCalls.set(token, () => { settled = true; cancelTimer?.(); });
-  rt.clusters.call({ cluster, headers, body, trailers, timeoutMs }).then(
-    (answer: ClusterResponse) => {
-      if ("failure" in answer) return deliver(null, answer.failure);
-      const responseHeaders: HeaderList = [[":status", String(answer.status)], ...toHeaderList(answer.headers).filter(([k]) => k !== ":status")];
-      const responseBody = answer.body === undefined ? new Uint8Array(0) : typeof answer.body === "string" ? encodeUtf8(answer.body) : answer.body;
-      deliver({ headers: responseHeaders, body: responseBody, trailers: toHeaderList(answer.trailers) });
-    },
-    (error: unknown) => {
-      rt.log("warn", `host: cluster "${cluster}" call failed: ${(error as Error)?.message ?? String(error)}`, vm.worker);
-      deliver(null, "reset");
-    },
-  );
+  const onAnswer = (answer: ClusterResponse) => {
+    if (answer !== null && typeof answer === "object" && "failure" in answer) return deliver(null, answer.failure);
+    if (answer === null || typeof answer !== "object" || !Number.isInteger(answer.status)) {
+      rt.log("warn", `host: cluster "${cluster}" answered ${JSON.stringify(answer)}, not { status, headers?, body?, trailers? } or { failure }; delivered as a reset`, vm.worker);
+      return deliver(null, "reset");
+    }
+    const responseHeaders: HeaderList = [[":status", String(answer.status)], ...toHeaderList(answer.headers).filter(([k]) => k !== ":status")];
+    const responseBody = answer.body === undefined ? new Uint8Array(0) : typeof answer.body === "string" ? encodeUtf8(answer.body) : answer.body;
+    deliver({ headers: responseHeaders, body: responseBody, trailers: toHeaderList(answer.trailers) });
+  };
+  let pending: Promise<ClusterResponse>;
+  try {
+    pending = Promise.resolve(rt.clusters.call({ cluster, headers, body, trailers, timeoutMs }));
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  pending.then(onAnswer).catch((error: unknown) => {
+    rt.log("warn", `host: cluster "${cluster}" call failed: ${(error as Error)?.message ?? String(error)}`, vm.worker);
+    deliver(null, "reset");
+  });
   return { result: WasmResult.Ok, token };
 }

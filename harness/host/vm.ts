@@ -199,6 +199,19 @@ export class WasmVm {
     this.onFailure?.(this, message);
   }
 
+  /**
+   * Runs host work triggered outside any stream call (a tick, an http_call answer, a queue
+   * notification). An exception there is a host or sink bug, not a trap: it is logged, never thrown
+   * into a timer or promise callback where it would take the process down.
+   */
+  guard(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      this.runtime.log("critical", `host: error while delivering ${what}: ${(e as Error)?.stack ?? String(e)}`, this.worker);
+    }
+  }
+
   /** Runs `action` once the current call into the module has returned (Envoy's addAfterVmCallAction). */
   defer(action: () => void): void {
     if (this.depth === 0) action();

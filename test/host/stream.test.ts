@@ -1,6 +1,7 @@
 // The filter manager: chain order, local replies in a chain, StopIteration + continue, body
 // buffering, trailers, http_call success/failure/timeout, close_stream, and the end-of-stream callbacks.
 import { afterEach, describe, expect, it } from "vitest";
+import { createFilterChain, createManualClock, loadPlugin } from "../../harness/host/index.ts";
 import { loadChain, loadFilter, type LoadedFilter } from "../../harness/testing.ts";
 import { buildRaw } from "./support/build-raw.ts";
 
@@ -167,5 +168,36 @@ describe("http_call", () => {
     const r = await f.request({ path: "/", headers: { "x-op": "call:nowhere" } });
     expect(r.upstreamRequest!.headers["x-call-dispatch"]).toBe("2");
     expect(r.logs.some((l) => l.message.includes('unknown cluster "nowhere"'))).toBe(true);
+  });
+});
+
+describe("host robustness", () => {
+  it("a cluster handler that throws or answers nonsense becomes a failed call, not a crash", async () => {
+    const f = await chain(["A"], {
+      clusters: {
+        throws: () => { throw new Error("handler bug"); },
+        nonsense: () => ({ status: "teapot" }) as never,
+      },
+    });
+    const a = await f.request({ path: "/", headers: { "x-op": "call:throws" } });
+    expect(a.upstreamRequest!.headers["x-call"]).toBe("failed 11 reset");
+    expect(a.logs.some((l) => l.message.includes('cluster "throws" call failed: handler bug'))).toBe(true);
+    const b = await f.request({ path: "/", headers: { "x-op": "call:nonsense" } });
+    expect(b.upstreamRequest!.headers["x-call"]).toBe("failed 11 reset");
+    expect(b.logs.some((l) => l.message.includes('cluster "nonsense" answered {"status":"teapot"'))).toBe(true);
+  });
+
+  it("a sink that throws while a tick resumes a stream is logged, not thrown into the timer", async () => {
+    const clock = createManualClock();
+    const plugin = await loadPlugin({ wasm: await buildRaw("probe"), name: "T", config: "name=T;tick=50", clock });
+    const stream = createFilterChain([plugin]).newStream({ remoteAddress: "1.2.3.4:5", localAddress: "127.0.0.1:80", protocol: "HTTP/1.1" }, {
+      upstreamHeaders: () => { throw new Error("sink bug"); },
+      upstreamData: () => {}, upstreamTrailers: () => {}, downstreamHeaders: () => {}, downstreamData: () => {}, downstreamTrailers: () => {},
+    });
+    await stream.decodeHeaders([[":method", "GET"], [":path", "/"], [":authority", "a"], ["x-op", "pause-tick"]], true);
+    clock.advance(50); // would throw out of the timer callback without the guard
+    expect(plugin.logs.some((l) => l.level === "critical" && l.message.includes("error while delivering proxy_on_tick") && l.message.includes("sink bug"))).toBe(true);
+    await stream.destroy();
+    await plugin.close();
   });
 });

@@ -52,6 +52,17 @@ describe("request()", () => {
     }
   });
 
+  it("surfaces an exception from the upstream handler; an unreachable URL answers 503 as Envoy's router does", async () => {
+    await expect(f.request({ path: "/" }, { upstream: () => { throw new Error("handler bug"); } })).rejects.toThrow("handler bug");
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = await f.request({ path: "/" }, { upstream: `http://127.0.0.1:${port}` });
+    expect(r.status).toBe(503);
+    expect(r.body).toMatch(/^upstream connect error or disconnect\/reset before headers/);
+  });
+
   it("runs each request on a chosen worker, round-robin otherwise", async () => {
     const r0 = await f.request({ path: "/" }, { worker: 0 });
     const r1 = await f.request({ path: "/" }, { worker: 1 });
