@@ -106,6 +106,24 @@ describe("the fetcher rules refuse what Envoy Gateway refuses", () => {
   });
 });
 
+describe("Docker-format images (as `docker build` + `docker push` make them)", () => {
+  it("are read from their last Docker tar+gzip layer, and refused with an OCI layer type", async () => {
+    const compat = buildWasmImage(wasm);
+    const docker = {
+      ...compat.manifest,
+      mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+      layers: [{ ...compat.manifest.layers[0], mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip" }],
+    };
+    const extracted = await extractWasmFromImage(docker, readerOf(compat));
+    expect(extracted.variant).toBe("docker");
+    expect(Buffer.from(extracted.wasm).equals(Buffer.from(wasm))).toBe(true);
+    const mixed = { ...docker, layers: compat.manifest.layers };
+    await expect(extractWasmFromImage(mixed, readerOf(compat))).rejects.toThrow(
+      /as a Docker image: invalid media type application\/vnd\.oci\.image\.layer\.v1\.tar\+gzip \(expect application\/vnd\.docker\.image\.rootfs\.diff\.tar\.gzip\)/,
+    );
+  });
+});
+
 describe("reproducibility", () => {
   it("the same module gives the same digest, in both variants, and a changed module another", () => {
     for (const format of ["compat", "oci"] as const) {
