@@ -57,7 +57,7 @@ class WafRoot extends RootContext {
     }
     const micros = (nowNanos() - started) / 1000;
     const millis = (micros / 1000).toString() + "." + ((micros % 1000) / 100).toString();
-    logInfo("waf: " + rules.ruleCount.toString() + " rules" + (waf.crsLoaded ? " (OWASP CRS)" : "") + " compiled in " + millis + " ms");
+    logInfo("waf: " + rules.ruleCount.toString() + " rules" + (waf.crsLoaded ? " (OWASP CRS)" : "") + " compiled in " + millis + " ms; VM memory " + (memory.size() * 64).toString() + " KiB");
     this.config = config;
     this.waf = waf;
     this.metrics = new Metrics(config.statPrefix);

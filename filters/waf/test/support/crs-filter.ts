@@ -1,0 +1,43 @@
+// The WAF filter with Debian's CRS embedded, built once per content (the generated entry lives in
+// .cache, never in the repository), and an adapter that runs ftw requests through the embedded host.
+import path from "node:path";
+import { existsSync } from "node:fs";
+import { buildWasm } from "../../../../test/support/build.ts";
+import { PACKAGE_ROOT } from "../../../../harness/build/compile.ts";
+import { crsAvailable, embedCrs, DEFAULT_CRS_RULES_DIR, DEFAULT_CRS_SETUP } from "../../../../harness/build/crs.ts";
+import { loadFilter, type LoadedFilter } from "../../../../harness/testing.ts";
+import type { FtwRequest, WafOutcome } from "./ftw.ts";
+
+export const REGRESSION_DIR = path.resolve(PACKAGE_ROOT, "../shared/crs-3.3.4-regression");
+export const haveCrs = crsAvailable();
+export const haveRegression = existsSync(REGRESSION_DIR);
+
+export async function crsFilterWasm(): Promise<string> {
+  const entry = path.join(PACKAGE_ROOT, ".cache/waf-crs/index.ts");
+  await embedCrs(DEFAULT_CRS_RULES_DIR, DEFAULT_CRS_SETUP, entry);
+  return buildWasm(path.relative(PACKAGE_ROOT, entry), { alsoHash: ["filters/waf"] });
+}
+
+/** Rule ids of every JSON log line the WAF wrote for a request. */
+export function loggedIds(logs: Array<{ message: string }>): Set<number> {
+  const ids = new Set<number>();
+  for (const l of logs) {
+    if (!l.message.startsWith("{\"waf\"")) continue;
+    for (const m of JSON.parse(l.message).matches ?? []) ids.add(Number(m.id));
+  }
+  return ids;
+}
+
+export async function runThroughHost(f: LoadedFilter, req: FtwRequest): Promise<WafOutcome> {
+  const host = req.headers.find(([k]) => k.toLowerCase() === "host");
+  const headers = req.headers.filter(([k]) => k.toLowerCase() !== "host");
+  const r = await f.request({
+    method: req.method,
+    // The host encodes strings as UTF-8: give it the bytes' UTF-8 reading.
+    path: Buffer.from(req.uri, "latin1").toString("utf8"),
+    authority: host ? Buffer.from(host[1], "latin1").toString("utf8") : "",
+    headers: headers.map(([k, v]) => [k, Buffer.from(v, "latin1").toString("utf8")]),
+    body: req.body.length > 0 ? new Uint8Array(req.body) : undefined,
+  });
+  return { loggedIds: loggedIds(r.logs), status: r.status };
+}
