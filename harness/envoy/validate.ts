@@ -66,6 +66,8 @@ const SPECIAL_JSON = new Set([
   "google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue",
 ]);
 
+const TYPED_STRUCTS = new Set(["xds.type.v3.TypedStruct", "udpa.type.v1.TypedStruct"]);
+
 function jsonName(protoName: string): string {
   return protoName.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
@@ -331,5 +333,9 @@ class ProtoJsonChecker {
       return;
     }
     this.message(type, rest, path);
+    // A TypedStruct carries another message as a Struct: check that message too.
+    if (TYPED_STRUCTS.has(typeName) && typeof rest.type_url === "string" && isPlainObject(rest.value)) {
+      this.any({ "@type": rest.type_url, ...rest.value }, path ? `${path}.value` : "value");
+    }
   }
 }

@@ -188,6 +188,18 @@ describe("the validator catches what Envoy would refuse", () => {
     expect(errors).toContainEqual({ path, message: expect.stringMatching(message) });
   });
 
+  it("looks inside a TypedStruct at the message it carries", () => {
+    const typedStruct = (value: Json) => ({
+      "@type": "type.googleapis.com/xds.type.v3.TypedStruct",
+      type_url: "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
+      value,
+    });
+    expect(validateEnvoyConfig(typedStruct({ suppress_envoy_headers: true }), "google.protobuf.Any").errors).toEqual([]);
+    expect(validateEnvoyConfig(typedStruct({ suppress_envoy_headerz: true }), "google.protobuf.Any").errors).toEqual([
+      { path: "value.suppress_envoy_headerz", message: "unknown field in envoy.extensions.filters.http.router.v3.Router" },
+    ]);
+  });
+
   it("checks any Envoy message type by name, and reports deprecated fields as warnings", () => {
     const result = validateEnvoyConfig({ name: "c", hosts: [{ socket_address: { address: "1.2.3.4", port_value: 1 } }], max_requests_per_connection: 5 }, "envoy.config.cluster.v3.Cluster");
     expect(result.errors.map((e) => e.path)).toEqual(["hosts"]);
