@@ -68,6 +68,10 @@ const SPECIAL_JSON = new Set([
 
 const TYPED_STRUCTS = new Set(["xds.type.v3.TypedStruct", "udpa.type.v1.TypedStruct"]);
 
+function joinPath(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
 function jsonName(protoName: string): string {
   return protoName.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
@@ -121,7 +125,7 @@ class ProtoJsonChecker {
     const setOneofs = new Map<string, string>();
     const present = new Set<string>();
     for (const [key, fieldValue] of Object.entries(value)) {
-      const fieldPath = path ? `${path}.${key}` : key;
+      const fieldPath = joinPath(path, key);
       const field = type.fields[key] ?? byJson.get(key);
       if (!field) {
         this.error(fieldPath, `unknown field in ${name}`);
@@ -261,7 +265,7 @@ class ProtoJsonChecker {
 
   /** PGV rules that apply to absent fields too: required messages and oneofs, minimum lengths and sizes. */
   private messageRules(type: protobuf.Type, value: Record<string, unknown>, present: Set<string>, setOneofs: Map<string, string>, path: string): void {
-    const at = (f: string) => (path ? `${path}.${f}` : f);
+    const at = (f: string) => joinPath(path, f);
     for (const field of type.fieldsArray) {
       // Rules on a oneof member apply only when that member is the one set.
       if (present.has(field.name) || field.partOf) continue;
@@ -321,21 +325,21 @@ class ProtoJsonChecker {
     if (typeof typeUrl !== "string") return this.error(path, 'expected "@type" naming the message type (type.googleapis.com/<name>)');
     const typeName = typeUrl.slice(typeUrl.lastIndexOf("/") + 1);
     const type = this.api.lookupType(typeName);
-    const typePath = path ? `${path}.@type` : "@type";
+    const typePath = joinPath(path, "@type");
     if (!type) return this.error(typePath, `unknown type ${JSON.stringify(typeUrl)}: Envoy's API has no message ${typeName}`);
     if (!typeUrl.includes("/")) return this.error(typePath, `expected a type URL such as "type.googleapis.com/${typeName}"`);
     const { "@type": _ignored, ...rest } = value;
     if (SPECIAL_JSON.has(typeName)) {
       const extra = Object.keys(rest).filter((k) => k !== "value");
-      if (extra.length) this.error(`${path}.${extra[0]}`, `unknown field; a ${typeName} in an Any has only "value"`);
-      if (!("value" in rest)) return this.error(`${path}.value`, "is required");
-      this.message(type, rest.value, `${path}.value`);
+      if (extra.length) this.error(joinPath(path, extra[0]), `unknown field; a ${typeName} in an Any has only "value"`);
+      if (!("value" in rest)) return this.error(joinPath(path, "value"), "is required");
+      this.message(type, rest.value, joinPath(path, "value"));
       return;
     }
     this.message(type, rest, path);
     // A TypedStruct carries another message as a Struct: check that message too.
     if (TYPED_STRUCTS.has(typeName) && typeof rest.type_url === "string" && isPlainObject(rest.value)) {
-      this.any({ "@type": rest.type_url, ...rest.value }, path ? `${path}.value` : "value");
+      this.any({ "@type": rest.type_url, ...rest.value }, joinPath(path, "value"));
     }
   }
 }
