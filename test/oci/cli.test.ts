@@ -114,6 +114,19 @@ describe.skipIf(Boolean(missing))("image push and pull", () => {
     expect(JSON.parse(pushed.stdout)).toMatchObject({ digest: buildWasmImage(wasm, { format: "oci" }).digest, skipped: [] });
   });
 
+  it("picks the image tagged like the destination from a layout holding several", async () => {
+    const layout = path.join(tmp, "multi-layout");
+    await runImageCli(["image", "build", wasmFile, "-t", "r.example/multi:v1", "-o", layout]);
+    await runImageCli(["image", "build", wasmFile, "-t", "r.example/multi:v2", "-o", layout, "--format", "oci"]);
+    const v2 = await runImageCli(["image", "push", layout, `${registry.host}/cli/multi:v2`]);
+    expect(v2.stdout).toBe(`${buildWasmImage(wasm, { format: "oci" }).digest}\n`);
+    const explicit = await runImageCli(["image", "push", `${layout}:v1`, `${registry.host}/cli/multi:latest`]);
+    expect(explicit.stdout).toBe(`${buildWasmImage(wasm).digest}\n`);
+    const unknown = await runImageCli(["image", "push", layout, `${registry.host}/cli/multi:v3`]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(`proxyscript: ${layout} has no image tagged "v3" (it has: v1, v2)\n`);
+  });
+
   it("exits 2 naming the registry when it cannot be reached (child process)", { timeout: 180_000 }, async () => {
     const port = await freePort();
     const r = await childCli(["image", "push", wasmFile, `127.0.0.1:${port}/cli/x:v1`], tmp);
