@@ -20,8 +20,13 @@ beforeAll(async () => {
   wasm = await tinyWasm();
   mkdirSync(path.join(dir, "build"));
   writeFileSync(path.join(dir, "build", "hello.wasm"), wasm);
+  // Never read the machine's own Docker credentials.
+  process.env.DOCKER_CONFIG = dir;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  delete process.env.DOCKER_CONFIG;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function writeGateway(image: string): string {
   const file = path.join(dir, "proxyscript.yaml");

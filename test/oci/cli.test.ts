@@ -38,9 +38,12 @@ beforeAll(async () => {
   wasmFile = path.join(tmp, "hello.wasm");
   await writeFile(wasmFile, wasm);
   process.chdir(tmp);
+  // Never read the machine's own Docker credentials.
+  process.env.DOCKER_CONFIG = tmp;
 });
 afterAll(async () => {
   process.chdir(originalCwd);
+  delete process.env.DOCKER_CONFIG;
   await rm(tmp, { recursive: true, force: true });
 });
 
