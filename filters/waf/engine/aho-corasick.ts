@@ -1,13 +1,16 @@
 // Aho–Corasick phrase matcher for @pm / @pmFromFile: case-insensitive (ASCII), on byte strings.
-// Transitions of all states live in one hash map keyed by (state << 8 | byte); `out[state]` is the
-// length of the phrase recognised at that state (following failure links), 0 if none.
+// The trie is kept in flat arrays (first child / next sibling / label), which builds quickly for
+// the thousands of phrases CRS data files hold; the root's transitions are a dense table.
 import { lowerByte } from "./bytes";
 
 export class Matcher {
-  private next: Map<u32, i32> = new Map();
+  private firstChild: i32[] = [-1];
+  private nextSibling: i32[] = [-1];
+  private label: i32[] = [-1];
   private fail: i32[] = [0];
+  /** Length of the phrase recognised at a state (following failure links), 0 if none. */
   private out: i32[] = [0];
-  private depthOf: i32[] = [0];
+  private root: StaticArray<i32> = new StaticArray<i32>(256);
   /** The phrase found by the last successful find(), for capture. */
   lastMatch: string = "";
   phraseCount: i32 = 0;
@@ -17,57 +20,63 @@ export class Matcher {
     this.build();
   }
 
+  private child(state: i32, c: i32): i32 {
+    let k = unchecked(this.firstChild[state]);
+    while (k >= 0) {
+      if (unchecked(this.label[k]) == c) return k;
+      k = unchecked(this.nextSibling[k]);
+    }
+    return -1;
+  }
+
   private add(phrase: string): void {
     if (phrase.length == 0) return;
     let state = 0;
     for (let i = 0; i < phrase.length; i++) {
-      const key = (<u32>state << 8) | <u32>(lowerByte(phrase.charCodeAt(i)) & 0xff);
-      if (this.next.has(key)) {
-        state = this.next.get(key);
-      } else {
-        const created = this.fail.length;
+      const c = lowerByte(phrase.charCodeAt(i)) & 0xff;
+      let next = this.child(state, c);
+      if (next < 0) {
+        next = this.label.length;
+        this.label.push(c);
+        this.firstChild.push(-1);
+        this.nextSibling.push(this.firstChild[state]);
+        this.firstChild[state] = next;
         this.fail.push(0);
         this.out.push(0);
-        this.depthOf.push(i + 1);
-        this.next.set(key, created);
-        state = created;
       }
+      state = next;
     }
     this.out[state] = phrase.length;
     this.phraseCount++;
   }
 
   private build(): void {
-    // Breadth-first over states: children of each state are found through the key map.
-    const keys = this.next.keys();
-    const children = new Array<i32[]>(this.fail.length);
-    const labels = new Array<i32[]>(this.fail.length);
-    for (let i = 0; i < children.length; i++) { children[i] = []; labels[i] = []; }
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const parent = <i32>(key >> 8);
-      children[parent].push(this.next.get(key));
-      labels[parent].push(<i32>(key & 0xff));
-    }
+    for (let c = 0; c < 256; c++) unchecked(this.root[c] = 0);
     const queue: i32[] = [];
-    for (let i = 0; i < children[0].length; i++) queue.push(children[0][i]);
+    let k = this.firstChild[0];
+    while (k >= 0) {
+      unchecked(this.root[this.label[k]] = k);
+      queue.push(k);
+      k = this.nextSibling[k];
+    }
     let head = 0;
     while (head < queue.length) {
-      const state = queue[head++];
-      const kids = children[state];
-      const kidLabels = labels[state];
-      for (let i = 0; i < kids.length; i++) {
-        const child = kids[i];
-        const label = kidLabels[i];
+      const state = unchecked(queue[head++]);
+      let child = this.firstChild[state];
+      while (child >= 0) {
+        const c = this.label[child];
         let f = this.fail[state];
+        let target = 0;
         while (true) {
-          const key = (<u32>f << 8) | <u32>label;
-          if (this.next.has(key) && this.next.get(key) != child) { this.fail[child] = this.next.get(key); break; }
-          if (f == 0) { this.fail[child] = 0; break; }
+          const t = f == 0 ? unchecked(this.root[c]) : this.child(f, c);
+          if (t > 0 && t != child) { target = t; break; }
+          if (f == 0) break;
           f = this.fail[f];
         }
-        if (this.out[child] == 0) this.out[child] = this.out[this.fail[child]];
+        this.fail[child] = target;
+        if (this.out[child] == 0) this.out[child] = this.out[target];
         queue.push(child);
+        child = this.nextSibling[child];
       }
     }
   }
@@ -75,15 +84,17 @@ export class Matcher {
   /** True if any phrase occurs in `s`; sets lastMatch. */
   find(s: string): bool {
     let state = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = <u32>(lowerByte(s.charCodeAt(i)) & 0xff);
+    const len = s.length;
+    const p = changetype<usize>(s);
+    for (let i = 0; i < len; i++) {
+      const c = lowerByte(load<u16>(p + (<usize>i << 1))) & 0xff;
       while (true) {
-        const key = (<u32>state << 8) | c;
-        if (this.next.has(key)) { state = this.next.get(key); break; }
-        if (state == 0) break;
-        state = this.fail[state];
+        if (state == 0) { state = unchecked(this.root[c]); break; }
+        const t = this.child(state, c);
+        if (t >= 0) { state = t; break; }
+        state = unchecked(this.fail[state]);
       }
-      const found = this.out[state];
+      const found = unchecked(this.out[state]);
       if (found > 0) {
         this.lastMatch = s.substring(i + 1 - found, i + 1);
         return true;

@@ -101,6 +101,21 @@ export class ByteBuilder {
     for (let i = 0; i < s.length; i++) this.push(s.charCodeAt(i));
   }
 
+  /** Appends s[from, to). */
+  appendRange(s: string, from: i32, to: i32): void {
+    const n = to - from;
+    if (n <= 0) return;
+    let cap = this.buf.length;
+    if (this.length + n > cap) {
+      while (this.length + n > cap) cap <<= 1;
+      const bigger = new Uint16Array(cap);
+      memory.copy(bigger.dataStart, this.buf.dataStart, <usize>this.length << 1);
+      this.buf = bigger;
+    }
+    memory.copy(this.buf.dataStart + (<usize>this.length << 1), changetype<usize>(s) + (<usize>from << 1), <usize>n << 1);
+    this.length += n;
+  }
+
   toString(): string {
     const out = allocString(this.length);
     memory.copy(changetype<usize>(out), this.buf.dataStart, <usize>this.length << 1);

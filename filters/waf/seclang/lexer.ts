@@ -1,7 +1,7 @@
 // Splits SecLang text into directives: comments and blank lines dropped, `\` line continuations
 // joined, arguments split on whitespace with double-quoted arguments (`\"` inside is a quote,
 // other backslashes are kept, as Apache's config reader and ModSecurity's scanner do).
-import { isSpace } from "../engine/bytes";
+import { isSpace, ByteBuilder } from "../engine/bytes";
 
 export class Directive {
   name: string = "";
@@ -28,23 +28,25 @@ export function lexDirectives(text: string, file: string): LexResult {
     // Gather one logical line (joining continuations) starting at pos.
     const startLine = lineNo;
     let logical = "";
-    let parts: string[] = [];
+    let joined: ByteBuilder | null = null;
     while (pos < len) {
       let end = text.indexOf("\n", pos);
       if (end < 0) end = len;
       let lineEnd = end;
       if (lineEnd > pos && text.charCodeAt(lineEnd - 1) == 13) lineEnd--;
-      const line = text.substring(pos, lineEnd);
+      const from = pos;
       pos = end + 1;
       lineNo++;
-      if (line.length > 0 && line.charCodeAt(line.length - 1) == 92) {
-        parts.push(line.substring(0, line.length - 1));
+      if (lineEnd > from && text.charCodeAt(lineEnd - 1) == 92) {
+        if (joined == null) joined = new ByteBuilder(256);
+        joined!.appendRange(text, from, lineEnd - 1);
         continue;
       }
-      parts.push(line);
+      if (joined == null) logical = text.substring(from, lineEnd);
+      else { joined!.appendRange(text, from, lineEnd); logical = joined!.toString(); }
       break;
     }
-    logical = parts.join("");
+    if (joined != null && logical.length == 0) logical = joined!.toString();
     let i = 0;
     while (i < logical.length && isSpace(logical.charCodeAt(i))) i++;
     if (i >= logical.length || logical.charCodeAt(i) == 35) continue; // blank or # comment
