@@ -105,6 +105,8 @@ export interface ChainOptions {
   workers?: number;
   /** Default upstream for request() (default: the echo upstream). */
   upstream?: Upstream;
+  /** Envoy's per_connection_buffer_limit_bytes (default 1 MiB): a buffering filter past it gets 413/500. */
+  bufferLimitBytes?: number;
 }
 
 export interface LoadedFilter {
@@ -221,7 +223,7 @@ export async function loadChain(filters: Array<FilterOptions & { wasm: string | 
     for (const p of plugins) await p.close();
     throw e;
   }
-  const chain = createFilterChain(plugins);
+  const chain = createFilterChain(plugins, { bufferLimitBytes: options.bufferLimitBytes });
 
   const metrics = (): Record<string, bigint> => {
     const out: Record<string, bigint> = {};

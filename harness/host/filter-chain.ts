@@ -3,7 +3,12 @@ import type { FilterChain, HttpStream, Plugin, StreamInfo, StreamSink } from "./
 import { PluginImpl } from "./plugin.ts";
 import { FilterStream } from "./stream.ts";
 
-export function createFilterChain(plugins: Plugin[]): FilterChain {
+export interface FilterChainOptions {
+  /** Envoy's per_connection_buffer_limit_bytes: bytes a filter may buffer with …AndBuffer (default 1 MiB). */
+  bufferLimitBytes?: number;
+}
+
+export function createFilterChain(plugins: Plugin[], options: FilterChainOptions = {}): FilterChain {
   const impls = plugins.map((p, i) => {
     if (!(p instanceof PluginImpl)) throw new TypeError(`createFilterChain: plugin ${i} was not created by loadPlugin`);
     return p;
@@ -14,7 +19,7 @@ export function createFilterChain(plugins: Plugin[]): FilterChain {
     plugins,
     newStream(info: StreamInfo, sink: StreamSink): HttpStream {
       const worker = info.worker ?? next++ % workers;
-      return new FilterStream(impls, info, sink, worker);
+      return new FilterStream(impls, info, sink, worker, options.bufferLimitBytes);
     },
   };
 }

@@ -24,10 +24,12 @@ interface Hold {
   trailersHeld: HeaderList | null;
   /** The end of the stream has reached this filter. */
   endSeen: boolean;
+  /** The filter asked for buffering (…AndBuffer) rather than flow control (…AndWatermark): the limit applies. */
+  limited: boolean;
 }
 
 function newHold(): Hold {
-  return { headersHeld: false, headersEos: false, stoppedAll: false, dataStopped: false, buffering: false, buffered: { bytes: EMPTY_BYTES }, trailersHeld: null, endSeen: false };
+  return { headersHeld: false, headersEos: false, stoppedAll: false, dataStopped: false, buffering: false, buffered: { bytes: EMPTY_BYTES }, trailersHeld: null, endSeen: false, limited: false };
 }
 
 class DirectionState {
@@ -86,7 +88,14 @@ export class FilterStream implements HttpStream {
   /** Set when a local reply was requested during the current callback (Envoy's stopNextIteration). */
   private stopNextIteration = false;
 
-  constructor(plugins: readonly PluginImpl[], private readonly info: StreamInfo, private readonly sink: StreamSink, worker: number) {
+  constructor(
+    plugins: readonly PluginImpl[],
+    private readonly info: StreamInfo,
+    private readonly sink: StreamSink,
+    worker: number,
+    /** Envoy's per_connection_buffer_limit_bytes: what a buffering filter may hold (default 1 MiB). */
+    private readonly bufferLimitBytes = 1024 * 1024,
+  ) {
     this.finished = new Promise((resolve) => { this.resolveFinished = resolve; });
     this.slots = plugins.map((plugin, index) => {
       const vm = plugin.vmFor(worker);
@@ -131,6 +140,7 @@ export class FilterStream implements HttpStream {
     if (this.ended || this.ignoreUpstreamResponse || this.encode.headers !== null) return;
     this.encode.headers = normalize(headers);
     this.responseHeadersSeen = this.encode.headers;
+    this.responseCodeDetails ||= "via_upstream";
     this.pushHeaders(this.encode, 0, endOfStream);
     this.drain();
   }
@@ -180,6 +190,7 @@ export class FilterStream implements HttpStream {
     hold.headersHeld = true;
     hold.headersEos = eos;
     hold.stoppedAll = true;
+    hold.limited = action === "StopAllIterationAndBuffer";
     this.drain();
   }
 
@@ -191,12 +202,16 @@ export class FilterStream implements HttpStream {
     if (hold.stoppedAll) {
       hold.buffered.bytes = concatBytes(hold.buffered.bytes, chunk);
       if (eos) hold.endSeen = true;
+      if (hold.limited && hold.buffered.bytes.byteLength > this.bufferLimitBytes) this.bufferOverflow(d);
       return;
     }
     if (eos) hold.endSeen = true;
     if (slot.skip || (d.dir === "response" && !slot.created)) return this.pushData(d, k + 1, chunk, eos);
     const body: BodyBuffer = hold.buffering ? hold.buffered : { bytes: EMPTY_BYTES };
     body.bytes = concatBytes(body.bytes, chunk);
+    // Since Envoy 1.32 a buffering filter's new chunk joins the buffer before its callback runs,
+    // so the limit applies to buffer + chunk.
+    if (hold.buffering && hold.limited && body.bytes.byteLength > this.bufferLimitBytes) return this.bufferOverflow(d);
     if (d.dir === "request") slot.view.requestBody = body; else slot.view.responseBody = body;
     const action = this.callFilter(slot, d.dir === "request" ? "proxy_on_request_body" : "proxy_on_response_body", DATA_ACTIONS, body.bytes.byteLength, eos);
     if (action === "Failed") return;
@@ -216,6 +231,8 @@ export class FilterStream implements HttpStream {
     } else {
       hold.buffering = true;
       hold.buffered = body;
+      hold.limited = action === "StopIterationAndBuffer";
+      if (hold.limited && body.bytes.byteLength > this.bufferLimitBytes) return this.bufferOverflow(d);
     }
     this.drain();
   }
@@ -417,6 +434,12 @@ export class FilterStream implements HttpStream {
     void from;
     this.pushHeaders(this.encode, 0, body.byteLength === 0);
     if (body.byteLength > 0) this.pushData(this.encode, 0, body, true);
+  }
+
+  /** Envoy's answer when a buffering filter exceeds the buffer limit: 413 on requests, 500 on responses. */
+  private bufferOverflow(d: DirectionState): void {
+    if (d.dir === "request") this.localReply(null, 413, encodeUtf8("Payload Too Large"), [], 0, "request_payload_too_large");
+    else this.localReply(null, 500, encodeUtf8("Internal Server Error"), [], 0, "response_payload_too_large");
   }
 
   private reset(reason: string): void {

@@ -104,6 +104,22 @@ describe("pausing and resuming", () => {
     expect(r.actions.filter((a) => a.callback === "on_request_body").map((a) => a.action)).toEqual(["StopIterationAndBuffer", "StopIterationAndBuffer", "Continue"]);
   });
 
+  it("a buffering filter past the buffer limit gets Envoy's 413 (request) / 500 (response)", async () => {
+    const f = await chain(["A"], { bufferLimitBytes: 10 });
+    const r = await f.request({ method: "POST", path: "/", headers: { "x-op": "buffer" }, body: ["0123456", "789abc"] });
+    expect(r.status).toBe(413);
+    expect(r.body).toBe("Payload Too Large");
+    // The headers had gone upstream (the filter continued them); no body byte did.
+    expect(r.upstreamRequest!.body).toBe("");
+    const g = await chain(["B"], { bufferLimitBytes: 10 });
+    const s = await g.request({ path: "/", headers: { "x-op": "buffer-response" } }, { upstream: () => ({ status: 200, body: ["0123456", "789abc", "!"] }) });
+    // The filter had let the response headers reach the client, so Envoy can only reset the stream.
+    expect(s.reset).toMatch(/local reply 500 after the response started/);
+    // Within the limit nothing changes.
+    const ok = await f.request({ method: "POST", path: "/", headers: { "x-op": "buffer" }, body: ["01234", "5"] });
+    expect(ok.upstreamRequest!.body).toBe("012345");
+  });
+
   it("buffers the response body the same way", async () => {
     const f = await chain(["A", "B"]);
     const r = await f.request({ path: "/", headers: { "x-op-B": "buffer-response" } }, { upstream: () => ({ status: 200, body: ["a", "b", "c"] }) });
