@@ -1,6 +1,9 @@
 // Registry credentials, first found wins: explicit flags, then PROXYSCRIPT_REGISTRY_USER /
-// PROXYSCRIPT_REGISTRY_PASSWORD, then `auths` in the Docker config ($DOCKER_CONFIG/config.json or
-// ~/.docker/config.json; `auth` as base64 "user:password", or `username`/`password`).
+// PROXYSCRIPT_REGISTRY_PASSWORD, then the Docker config ($DOCKER_CONFIG/config.json or
+// ~/.docker/config.json): `auths` (`auth` as base64 "user:password", or `username`/`password`),
+// else the credential helper named by `credHelpers` for the registry or by `credsStore`
+// (`docker-credential-<name> get`, the protocol Docker uses).
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -36,7 +39,11 @@ function normalizeRegistryKey(key: string): string {
 
 function fromDockerConfig(file: string, registry: string): Credentials | undefined {
   if (!existsSync(file)) return undefined;
-  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string }> };
+  let config: {
+    auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+    credHelpers?: Record<string, string>;
+    credsStore?: string;
+  };
   try {
     config = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
@@ -56,7 +63,35 @@ function fromDockerConfig(file: string, registry: string): Credentials | undefin
       return { username: entry.username, password: entry.password, source };
     }
   }
+  const helperKey = Object.keys(config.credHelpers ?? {}).find((key) => normalizeRegistryKey(key) === wanted);
+  const helper = helperKey !== undefined ? config.credHelpers![helperKey] : config.credsStore;
+  if (helper) return fromCredentialHelper(helper, registry, file);
   return undefined;
+}
+
+/** Docker's credential helper protocol: the server URL on stdin, {Username, Secret} on stdout. */
+function fromCredentialHelper(helper: string, registry: string, file: string): Credentials | undefined {
+  const program = `docker-credential-${helper}`;
+  const serverUrl = normalizeRegistryKey(registry) === "docker.io" ? "https://index.docker.io/v1/" : registry;
+  const result = spawnSync(program, ["get"], { input: serverUrl, encoding: "utf8", timeout: 30_000 });
+  const source = `${program} (named in ${file})`;
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
+    throw new UserError(`${source}: ${missing ? "not found on PATH" : result.error.message}`);
+  }
+  if (result.status !== 0) {
+    // Helpers answer "credentials not found" (exit 1) for registries they hold nothing for.
+    if (/credentials not found/i.test(result.stdout + result.stderr)) return undefined;
+    throw new UserError(`${source} failed for ${serverUrl}: ${(result.stderr || result.stdout).trim() || `exit code ${result.status}`}`);
+  }
+  let answer: { Username?: string; Secret?: string };
+  try {
+    answer = JSON.parse(result.stdout);
+  } catch {
+    throw new UserError(`${source} answered something that is not JSON for ${serverUrl}`);
+  }
+  if (!answer.Secret) return undefined;
+  return { username: answer.Username ?? "", password: answer.Secret, source };
 }
 
 export function resolveCredentials(registry: string, options: CredentialOptions = {}): Credentials | undefined {

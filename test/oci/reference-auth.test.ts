@@ -58,6 +58,38 @@ describe("credentials", () => {
     expect(resolveCredentials("reg.example.com", { env: { DOCKER_CONFIG: dir } })).toMatchObject({ username: "alice" });
   });
 
+  it("asks the credential helper named by credHelpers or credsStore", async () => {
+    const bin = path.join(dir, "bin");
+    await import("node:fs/promises").then((fs) => fs.mkdir(bin, { recursive: true }));
+    // A helper speaking Docker's protocol: server URL on stdin, JSON on stdout, "credentials not found" otherwise.
+    const helper = (name: string, known: string) =>
+      writeFile(path.join(bin, `docker-credential-${name}`), [
+        "#!/bin/sh",
+        "read -r server",
+        `if [ "$server" = "${known}" ]; then printf '{"ServerURL":"%s","Username":"${name}-user","Secret":"${name}-secret"}' "$server"; exit 0; fi`,
+        "echo 'credentials not found in native keychain'; exit 1",
+      ].join("\n"), { mode: 0o755 });
+    await helper("pass", "helped.example.com:5000");
+    await helper("desktop", "https://index.docker.io/v1/");
+    const helperConfig = path.join(dir, "helpers.json");
+    await writeFile(helperConfig, JSON.stringify({ credHelpers: { "helped.example.com:5000": "pass" }, credsStore: "desktop" }));
+    const originalPath = process.env.PATH;
+    process.env.PATH = `${bin}:${originalPath}`;
+    try {
+      expect(resolveCredentials("helped.example.com:5000", { env: {}, dockerConfig: helperConfig })).toEqual({
+        username: "pass-user", password: "pass-secret", source: `docker-credential-pass (named in ${helperConfig})`,
+      });
+      expect(resolveCredentials("docker.io", { env: {}, dockerConfig: helperConfig })).toMatchObject({ username: "desktop-user", password: "desktop-secret" });
+      expect(resolveCredentials("elsewhere.example.com", { env: {}, dockerConfig: helperConfig })).toBeUndefined();
+      await writeFile(helperConfig, JSON.stringify({ credsStore: "absent" }));
+      expect(() => resolveCredentials("elsewhere.example.com", { env: {}, dockerConfig: helperConfig })).toThrow(
+        `docker-credential-absent (named in ${helperConfig}): not found on PATH`,
+      );
+    } finally {
+      process.env.PATH = originalPath;
+    }
+  });
+
   it("refuses half a credential", () => {
     expect(() => resolveCredentials("r.io", { username: "u", env: {} })).toThrow(/--username and --password must be given together/);
     expect(() => resolveCredentials("r.io", { env: { PROXYSCRIPT_REGISTRY_USER: "u" } })).toThrow(/set both PROXYSCRIPT_REGISTRY_USER and PROXYSCRIPT_REGISTRY_PASSWORD/);
