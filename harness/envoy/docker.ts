@@ -13,29 +13,29 @@ export interface CommandResult {
 /** Runs a command with a time limit; never throws for a non-zero exit. */
 export function run(command: string, args: string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: options.timeoutMs ?? 60_000, cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 127) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && !stderr ? error.message : "") });
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    execFile(command, args, { timeout: timeoutMs, cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) return resolve({ code: 0, stdout: String(stdout), stderr: String(stderr) });
+      // 127 and 124 as a shell reports them: command not found, timed out.
+      if (error.code === "ENOENT") return resolve({ code: 127, stdout: "", stderr: `${command}: command not found (ENOENT)` });
+      if (error.killed) return resolve({ code: 124, stdout: String(stdout), stderr: `${String(stderr)}${command} ${args[0] ?? ""}: no answer within ${timeoutMs} ms`.trim() });
+      resolve({ code: typeof error.code === "number" ? error.code : 1, stdout: String(stdout), stderr: String(stderr) || error.message });
     });
   });
 }
 
 export type DockerStatus = { ok: true; serverVersion: string } | { ok: false; reason: string };
 
-/** Is a Docker engine reachable? Checks the socket first, then asks the engine (3 s at most). */
+/** Is a Docker engine reachable? Asks it (3 s at most), whatever socket or context the CLI uses. */
 export async function dockerStatus(timeoutMs = 3000): Promise<DockerStatus> {
-  const host = process.env.DOCKER_HOST;
-  if (!host && !existsSync("/var/run/docker.sock")) {
-    const client = await run("docker", ["--version"], { timeoutMs });
-    if (client.code === 127 || /ENOENT/.test(client.stderr)) return { ok: false, reason: "the docker command is not installed" };
+  const info = await run("docker", ["info", "--format", "{{.ServerVersion}}"], { timeoutMs });
+  if (info.code === 0 && info.stdout.trim()) return { ok: true, serverVersion: info.stdout.trim() };
+  if (info.code === 127 || /ENOENT/.test(info.stderr)) return { ok: false, reason: "the docker command is not installed" };
+  if (!process.env.DOCKER_HOST && !existsSync("/var/run/docker.sock") && /Cannot connect/i.test(info.stderr)) {
     return { ok: false, reason: "no Docker engine is running (no /var/run/docker.sock and DOCKER_HOST is not set)" };
   }
-  const info = await run("docker", ["info", "--format", "{{.ServerVersion}}"], { timeoutMs });
-  if (info.code !== 0 || !info.stdout.trim()) {
-    const detail = info.stderr.trim().split("\n").pop() ?? "";
-    return { ok: false, reason: `the Docker engine does not answer${detail ? ` (${detail})` : ""}` };
-  }
-  return { ok: true, serverVersion: info.stdout.trim() };
+  const detail = info.stderr.trim().split("\n").pop() ?? "";
+  return { ok: false, reason: `the Docker engine does not answer${detail ? ` (${detail})` : ""}` };
 }
 
 /** Throws a UserError (exit 2) naming why, if there is no engine to run containers on. */
