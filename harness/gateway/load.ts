@@ -3,6 +3,7 @@
 // Every problem found is reported at once, each with file:line:col and field path.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { isIP } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDurationMs } from "./duration.ts";
@@ -74,6 +75,9 @@ class Checker {
     this.unique(filters.map((f) => f.name), "filters");
     const routes = this.routes(raw, new Set(clusters.map((c) => c.name)), filters.map((f) => f.name));
     this.unique(routes.map((r) => r.name), "routes");
+    const address = raw.listener?.address;
+    // Envoy binds listeners to IP addresses only ("localhost" is refused as malformed).
+    if (address !== undefined && isIP(address) === 0) this.report(["listener", "address"], `expected an IP address such as 127.0.0.1, 0.0.0.0 or ::, got ${JSON.stringify(address)}`);
     const namespace = raw.kubernetes?.namespace ?? "default";
     return {
       baseDir: this.baseDir,

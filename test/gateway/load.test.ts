@@ -209,6 +209,12 @@ describe("parseGateway: cross-checks", () => {
     ]);
   });
 
+  it("the listener address must be an IP address, as Envoy requires", () => {
+    const e = errorOf(() => parseGateway("listener: { address: localhost }\nclusters: [{ name: a, url: 'http://x:1' }]\n", dir, "gw.yaml"));
+    expect(e.message).toBe('gw.yaml:1:22: listener.address: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::, got "localhost"');
+    expect(parseGateway("listener: { address: '::1' }\nclusters: [{ name: a, url: 'http://x:1' }]\n", dir).listener.address).toBe("::1");
+  });
+
   it("more than one cluster and no routes", () => {
     const e = errorOf(() => parseGateway("clusters: [{ name: a, url: 'http://x:1' }, { name: b, url: 'http://y:1' }]\n", dir, "gw.yaml"));
     expect(e.message).toBe("gw.yaml:1:1: routes is required when more than one cluster is declared (2 are)");
