@@ -40,7 +40,7 @@ describe("chains", () => {
     expect(r.headerList.filter(([k]) => k === "x-response-by").map(([, v]) => v)).toEqual(["B", "A"]);
     expect(r.actions.some((a) => a.plugin === "C" && a.callback !== "on_log")).toBe(false);
     // Every filter still gets its access-log callback, with the final status.
-    expect(r.logs.filter((l) => l.message.includes("on_log")).map((l) => l.message.replace(/ctx=\d+ /, ""))).toEqual([
+    expect(r.logs.filter((l) => l.message.includes("on_log")).map((l) => l.message.replace(/ctx=\d+ /, "").replace(/ code=.*$/, ""))).toEqual([
       "A: on_log status=403", "B: on_log status=403", "C: on_log status=403",
     ]);
   });
@@ -86,6 +86,35 @@ describe("pausing and resuming", () => {
     expect(r.status).toBe(200);
     expect(r.upstreamRequest!.headers["x-resumed-by"]).toBe("tick");
     expect(r.actions[0]!.action).toBe("StopIteration");
+  });
+
+  it("the response path pauses too; data arriving meanwhile reaches the filter after continue", async () => {
+    const wasm = await buildRaw("probe");
+    const f = await loadChain([{ wasm, name: "A", config: "name=A" }, { wasm, name: "B", config: "name=B;tick=100" }]);
+    loaded.push(f);
+    const pending = f.request({ path: "/", headers: { "x-op-B": "pause-response-tick" } }, { upstream: () => ({ status: 201, body: ["ab", "cd"] }) });
+    await new Promise((r) => setTimeout(r, 20));
+    // B holds the response: A has not seen it yet, and B saw no body.
+    expect(f.logs.some((l) => l.message.startsWith("A: on_response_headers"))).toBe(false);
+    expect(f.logs.some((l) => l.message.startsWith("B: on_response_body"))).toBe(false);
+    await f.advanceTime(100);
+    const r = await pending;
+    expect(r.status).toBe(201);
+    expect(r.body).toBe("abcd");
+    expect(r.headers["x-response-resumed-by"]).toBe("tick");
+    // After continue, the held body goes through B first (Envoy iterates from the stopped filter), then A.
+    const bodyCalls = r.actions.filter((a) => a.callback === "on_response_body").map((a) => a.plugin);
+    expect(bodyCalls).toEqual(["B", "A"]);
+    expect(r.logs.find((l) => l.message.startsWith("B: on_response_body"))!.message).toMatch(/size=4 eos=1/);
+  });
+
+  it("response properties are available at access-log time", async () => {
+    const f = await chain(["A"]);
+    const r = await f.request({ path: "/" }, { upstream: () => ({ status: 207, body: "12345" }) });
+    const line = r.logs.find((l) => l.message.startsWith("A: on_log"))!.message;
+    expect(line).toContain(`code=0:${Buffer.from(new BigInt64Array([207n]).buffer).toString("hex")}`);
+    expect(line).toContain(`details=0:${Buffer.from("via_upstream").toString("hex")}`);
+    expect(line).toContain(`size=0:${Buffer.from(new BigInt64Array([5n]).buffer).toString("hex")}`);
   });
 
   it("a paused stream that is never resumed is reported, not hung", async () => {
