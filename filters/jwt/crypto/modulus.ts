@@ -3,6 +3,8 @@
 // Ed25519's field and group order. Numbers are StaticArray<u32>, little-endian limbs, exactly
 // `limbs` long; "Montgomery form" of x is x·R mod m with R = 2^(32·limbs).
 
+import { modAdd12, modAdd8, modSub12, modSub8, montMul12, montMul8 } from "./unrolled";
+
 @inline function limbAt(p: usize, i: i32): u64 {
   return <u64>load<u32>(p + (<usize>i << 2));
 }
@@ -151,7 +153,10 @@ export class Modulus {
   readonly one: StaticArray<u32>;
   /** The plain number 1, for converting out of Montgomery form. */
   private readonly plainOne: StaticArray<u32>;
+  private readonly zero: StaticArray<u32>;
   private readonly t: StaticArray<u32>;
+  /** Double-width scratch for squaring. */
+  private readonly w: StaticArray<u32>;
 
   /** `m` must be odd and its top limb non-zero. */
   constructor(m: StaticArray<u32>) {
@@ -164,6 +169,8 @@ export class Modulus {
     for (let i = 0; i < 5; i++) inv *= 2 - m0 * inv;
     this.mInv = 0 - inv;
     this.t = new StaticArray<u32>(n + 2);
+    this.w = new StaticArray<u32>(2 * n + 1);
+    this.zero = new StaticArray<u32>(n);
     this.plainOne = new StaticArray<u32>(n);
     this.r2 = new StaticArray<u32>(n);
     this.one = new StaticArray<u32>(n);
@@ -190,6 +197,15 @@ export class Modulus {
   /** out = a·b·R^-1 mod m. Inputs need a·b < m·R (true for anything below m, or one side below m). */
   mul(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
     const n = this.limbs;
+    // The curve sizes have unrolled versions that keep every limb in a register.
+    if (n == 8) {
+      montMul8(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m), <u64>this.mInv);
+      return;
+    }
+    if (n == 12) {
+      montMul12(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m), <u64>this.mInv);
+      return;
+    }
     const t = changetype<usize>(this.t);
     const mp = changetype<usize>(this.m);
     const ap = changetype<usize>(a);
@@ -205,7 +221,31 @@ export class Modulus {
       const q = ((p & 0xffffffff) * mInv) & 0xffffffff;
       let r = (p & 0xffffffff) + q * m0;
       let carryM = r >> 32;
-      for (let j = 1; j < n; j++) {
+      let j = 1;
+      // Four limbs per trip: the loop overhead otherwise rivals the multiplications.
+      for (; j + 3 < n; j += 4) {
+        p = limbAt(t, j) + ai * limbAt(bp, j) + carryA;
+        carryA = p >> 32;
+        r = (p & 0xffffffff) + q * limbAt(mp, j) + carryM;
+        carryM = r >> 32;
+        setLimb(t, j - 1, r);
+        p = limbAt(t, j + 1) + ai * limbAt(bp, j + 1) + carryA;
+        carryA = p >> 32;
+        r = (p & 0xffffffff) + q * limbAt(mp, j + 1) + carryM;
+        carryM = r >> 32;
+        setLimb(t, j, r);
+        p = limbAt(t, j + 2) + ai * limbAt(bp, j + 2) + carryA;
+        carryA = p >> 32;
+        r = (p & 0xffffffff) + q * limbAt(mp, j + 2) + carryM;
+        carryM = r >> 32;
+        setLimb(t, j + 1, r);
+        p = limbAt(t, j + 3) + ai * limbAt(bp, j + 3) + carryA;
+        carryA = p >> 32;
+        r = (p & 0xffffffff) + q * limbAt(mp, j + 3) + carryM;
+        carryM = r >> 32;
+        setLimb(t, j + 2, r);
+      }
+      for (; j < n; j++) {
         p = limbAt(t, j) + ai * limbAt(bp, j) + carryA;
         carryA = p >> 32;
         r = (p & 0xffffffff) + q * limbAt(mp, j) + carryM;
@@ -220,12 +260,103 @@ export class Modulus {
     memory.copy(changetype<usize>(out), t, <usize>n << 2);
   }
 
+  /**
+   * out = a²·R^-1 mod m. Large moduli (RSA) square with half the word products and reduce
+   * separately; the unrolled curve sizes are faster through mul.
+   */
   sqr(out: StaticArray<u32>, a: StaticArray<u32>): void {
-    this.mul(out, a, a);
+    const n = this.limbs;
+    if (n <= 12) {
+      this.mul(out, a, a);
+      return;
+    }
+    const w = changetype<usize>(this.w);
+    const ap = changetype<usize>(a);
+    const mp = changetype<usize>(this.m);
+    memory.fill(w, 0, <usize>(2 * n + 1) << 2);
+    // Off-diagonal products a[i]·a[j], i < j.
+    for (let i = 0; i < n - 1; i++) {
+      const ai = limbAt(ap, i);
+      let c: u64 = 0;
+      const wi = w + (<usize>i << 2);
+      let j = i + 1;
+      for (; j + 3 < n; j += 4) {
+        let p = limbAt(wi, j) + ai * limbAt(ap, j) + c;
+        setLimb(wi, j, p);
+        p = limbAt(wi, j + 1) + ai * limbAt(ap, j + 1) + (p >> 32);
+        setLimb(wi, j + 1, p);
+        p = limbAt(wi, j + 2) + ai * limbAt(ap, j + 2) + (p >> 32);
+        setLimb(wi, j + 2, p);
+        p = limbAt(wi, j + 3) + ai * limbAt(ap, j + 3) + (p >> 32);
+        setLimb(wi, j + 3, p);
+        c = p >> 32;
+      }
+      for (; j < n; j++) {
+        const p = limbAt(wi, j) + ai * limbAt(ap, j) + c;
+        setLimb(wi, j, p);
+        c = p >> 32;
+      }
+      setLimb(w, i + n, c);
+    }
+    // Double them, then add the squares a[i]².
+    let top: u32 = 0;
+    for (let k = 0; k < 2 * n; k++) {
+      const v = load<u32>(w + (<usize>k << 2));
+      store<u32>(w + (<usize>k << 2), (v << 1) | top);
+      top = v >>> 31;
+    }
+    let c: u64 = 0;
+    for (let i = 0; i < n; i++) {
+      const ai = limbAt(ap, i);
+      let p = limbAt(w, 2 * i) + ai * ai + c;
+      setLimb(w, 2 * i, p);
+      p = limbAt(w, 2 * i + 1) + (p >> 32);
+      setLimb(w, 2 * i + 1, p);
+      c = p >> 32;
+    }
+    // Montgomery reduction of the 2n-limb square.
+    const mInv = <u64>this.mInv;
+    let extra: u64 = 0;
+    for (let i = 0; i < n; i++) {
+      const q = (limbAt(w, i) * mInv) & 0xffffffff;
+      let carry: u64 = 0;
+      const wi = w + (<usize>i << 2);
+      let j = 0;
+      for (; j + 3 < n; j += 4) {
+        let p = limbAt(wi, j) + q * limbAt(mp, j) + carry;
+        setLimb(wi, j, p);
+        p = limbAt(wi, j + 1) + q * limbAt(mp, j + 1) + (p >> 32);
+        setLimb(wi, j + 1, p);
+        p = limbAt(wi, j + 2) + q * limbAt(mp, j + 2) + (p >> 32);
+        setLimb(wi, j + 2, p);
+        p = limbAt(wi, j + 3) + q * limbAt(mp, j + 3) + (p >> 32);
+        setLimb(wi, j + 3, p);
+        carry = p >> 32;
+      }
+      for (; j < n; j++) {
+        const p = limbAt(wi, j) + q * limbAt(mp, j) + carry;
+        setLimb(wi, j, p);
+        carry = p >> 32;
+      }
+      const p = limbAt(w, i + n) + carry + extra;
+      setLimb(w, i + n, p);
+      extra = p >> 32;
+    }
+    const result = w + (<usize>n << 2);
+    if (extra != 0 || !lessThanRaw(result, mp, n)) subInPlaceRaw(result, mp, n);
+    memory.copy(changetype<usize>(out), result, <usize>n << 2);
   }
 
   /** out = a + b mod m (a, b < m). */
   addTo(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
+    if (this.limbs == 8) {
+      modAdd8(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
+      return;
+    }
+    if (this.limbs == 12) {
+      modAdd12(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
+      return;
+    }
     if (out == b && out != a) {
       this.addTo(out, b, a);
       return;
@@ -240,6 +371,14 @@ export class Modulus {
 
   /** out = a - b mod m (a, b < m). */
   subTo(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
+    if (this.limbs == 8) {
+      modSub8(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
+      return;
+    }
+    if (this.limbs == 12) {
+      modSub12(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
+      return;
+    }
     if (out == b && out != a) {
       const copy = this.newValue();
       limbsCopy(copy, b);
@@ -254,14 +393,7 @@ export class Modulus {
 
   /** out = -a mod m. */
   negTo(out: StaticArray<u32>, a: StaticArray<u32>): void {
-    if (limbsIsZero(a)) {
-      memory.fill(changetype<usize>(out), 0, <usize>this.limbs << 2);
-      return;
-    }
-    const tmp = this.newValue();
-    limbsCopy(tmp, this.m);
-    subInPlaceRaw(changetype<usize>(tmp), changetype<usize>(a), this.limbs);
-    limbsCopy(out, tmp);
+    this.subTo(out, this.zero, a);
   }
 
   toMont(out: StaticArray<u32>, a: StaticArray<u32>): void {
@@ -278,7 +410,7 @@ export class Modulus {
     const acc = this.newValue();
     limbsCopy(acc, this.one);
     for (let bit = top - 1; bit >= 0; bit--) {
-      this.mul(acc, acc, acc);
+      this.sqr(acc, acc);
       if (limbsBit(exp, bit) != 0) this.mul(acc, acc, base);
     }
     limbsCopy(out, acc);

@@ -2,7 +2,7 @@
 // salt length = hash length (PS256/384/512, as RFC 7518 §3.5 fixes it).
 import { constantTimeEqual } from "./bytes";
 import { digest, hashLength, HashAlg } from "./hash";
-import { limbsBitLength, limbsFromBytes, limbsLess, limbsToBytes, Modulus } from "./modulus";
+import { limbsBit, limbsBitLength, limbsCopy, limbsFromBytes, limbsLess, limbsToBytes, Modulus } from "./modulus";
 
 /** RFC 7518 §3.3: 2048 bits or larger. */
 export const RSA_MIN_BITS = 2048;
@@ -75,12 +75,21 @@ function rsaPublicOperation(key: RsaPublicKey, signature: Uint8Array): Uint8Arra
   const mod = key.modulus;
   const s = limbsFromBytes(signature, mod.limbs);
   if (s == null || !limbsLess(s, mod.m)) return null;
+  // Left-to-right square-and-multiply starting from s itself; e is odd, so the last step
+  // multiplies by the plain s, which also leaves Montgomery form (e = 65537: 16 squarings, 2 products).
   const sMont = mod.newValue();
   mod.toMont(sMont, s);
-  const result = mod.newValue();
-  mod.powMont(result, sMont, key.exponent);
-  mod.fromMont(result, result);
-  return limbsToBytes(result, key.size);
+  const acc = mod.newValue();
+  limbsCopy(acc, sMont);
+  const e = key.exponent;
+  const top = limbsBitLength(e);
+  for (let bit = top - 2; bit >= 1; bit--) {
+    mod.sqr(acc, acc);
+    if (limbsBit(e, bit) != 0) mod.mul(acc, acc, sMont);
+  }
+  mod.sqr(acc, acc);
+  mod.mul(acc, acc, s);
+  return limbsToBytes(acc, key.size);
 }
 
 const DIGEST_INFO_SHA256: StaticArray<u8> = [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
