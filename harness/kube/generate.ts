@@ -8,7 +8,8 @@ import { envoyExtensionPolicyViolations, httpRouteViolations, wasmPluginViolatio
 import { buildExtensionPolicy, MAX_WASM_PER_POLICY, type ResolvedFilter } from "./extension-policy.ts";
 import { filterCodeSource } from "./filter-code.ts";
 import { filterConfigValue } from "./filter-config.ts";
-import { buildHttpRoute } from "./httproute.ts";
+import { buildHttpRoute, serviceFor } from "./httproute.ts";
+import { buildReferenceGrants } from "./reference-grant.ts";
 import type { KubeObject } from "./labels.ts";
 import { isDnsLabel } from "./names.ts";
 import { buildWasmPlugin } from "./wasm-plugin.ts";
@@ -105,6 +106,19 @@ export function generateManifests(gateway: Gateway, options: ManifestOptions = {
         );
       }
     }
+  }
+  // Backends in other namespaces need their namespace's consent.
+  const services = gateway.routes
+    .map((route) => gateway.clusters.find((c) => c.name === route.cluster))
+    .filter((c) => c !== undefined)
+    .map((c) => serviceFor(c))
+    .map((s) => ({ name: s.name, namespace: s.namespace ?? namespace }));
+  objects.push(...buildReferenceGrants(namespace, services));
+  if (gatewayNamespace && gatewayNamespace !== namespace) {
+    warnings.push(
+      `the HTTPRoutes (namespace "${namespace}") attach to Gateway "${gateway.kubernetes.gatewayName}" in namespace "${gatewayNamespace}": ` +
+        `its listeners must admit routes from "${namespace}" (allowedRoutes.namespaces.from: All, or a Selector)`,
+    );
   }
   warnings.push(...shadowWarnings(gateway.routes));
 

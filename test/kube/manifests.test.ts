@@ -40,7 +40,7 @@ const BASE = `
 kubernetes: { gateway: eg, gateway_namespace: envoy-gateway-system, namespace: shop }
 clusters:
   - { name: catalog, url: "http://catalog.shop.svc.cluster.local:8080" }
-  - { name: orders-api, endpoints: ["10.0.0.5:9000"] }
+  - { name: orders-api, endpoints: ["orders.billing.svc:9000"] }
 filters:
   - name: auth
     wasm: build/auth.wasm
@@ -71,6 +71,10 @@ routes:
     filters: []
 `;
 
+const ALLOWED_ROUTES_WARNING =
+  `the HTTPRoutes (namespace "shop") attach to Gateway "eg" in namespace "envoy-gateway-system": ` +
+  `its listeners must admit routes from "shop" (allowedRoutes.namespaces.from: All, or a Selector)`;
+
 const byKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
 
 function expectValid(objects: KubeObject[]) {
@@ -86,10 +90,18 @@ describe("Envoy Gateway target", () => {
       "HTTPRoute/catalog", "EnvoyExtensionPolicy/catalog-wasm",
       "HTTPRoute/orders", "EnvoyExtensionPolicy/orders-wasm",
       "HTTPRoute/health",
+      "ReferenceGrant/proxyscript-from-shop",
     ]);
-    expect(warnings).toEqual([]);
+    expect(warnings).toEqual([ALLOWED_ROUTES_WARNING]);
     expectValid(objects);
 
+    const [grant] = byKind(objects, "ReferenceGrant");
+    expect(grant.apiVersion).toBe("gateway.networking.k8s.io/v1beta1");
+    expect(grant.metadata.namespace).toBe("billing");
+    expect(grant.spec).toEqual({
+      from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "shop" }],
+      to: [{ group: "", kind: "Service", name: "orders" }],
+    });
     const [catalog, orders] = byKind(objects, "HTTPRoute");
     expect(catalog.apiVersion).toBe("gateway.networking.k8s.io/v1");
     expect(catalog.metadata).toEqual({ name: "catalog", namespace: "shop", labels: { "app.kubernetes.io/managed-by": "proxyscript" } });
@@ -107,7 +119,7 @@ describe("Envoy Gateway target", () => {
         path: { type: "Exact", value: "/orders" },
         headers: [{ type: "Exact", name: "x-tenant", value: "acme" }, { type: "RegularExpression", name: "x-debug", value: ".*" }],
       }],
-      backendRefs: [{ group: "", kind: "Service", name: "orders-api", port: 9000 }],
+      backendRefs: [{ group: "", kind: "Service", name: "orders", namespace: "billing", port: 9000 }],
       timeouts: { request: "15s" },
     });
   });
@@ -143,6 +155,7 @@ describe("Envoy Gateway target", () => {
     const noDigest = generateManifests(gatewayFrom(BASE.replace(`    image_digest: ${DIGEST}\n`, "")));
     expect(noDigest.warnings).toEqual([
       `filter "auth": image registry.example.com/filters/auth:v1 has no digest, so the cluster cannot verify it (push with --push, or set image_digest)`,
+      ALLOWED_ROUTES_WARNING,
     ]);
     expectValid(noDigest.objects);
   });
@@ -157,11 +170,11 @@ describe("Envoy Gateway target", () => {
   it("warns where Envoy's first-match order and Gateway API's most-specific match differ", () => {
     const yaml = BASE.replace("routes:\n", "routes:\n  - { name: all, match: { prefix: / }, cluster: catalog, filters: [] }\n");
     const { warnings } = generateManifests(gatewayFrom(yaml));
-    expect(warnings[0]).toBe(
+    expect(warnings[1]).toBe(
       `route "all" (prefix "/") comes before route "catalog" (prefix "/catalog") and takes its requests in Envoy's first-match order; ` +
         `Gateway API picks the most specific match, so in Kubernetes "catalog" gets them`,
     );
-    expect(warnings).toHaveLength(3);
+    expect(warnings).toHaveLength(4);
   });
 });
 
@@ -210,7 +223,7 @@ describe("Istio target", () => {
   it("writes HTTPRoutes and one WasmPlugin per filter, ordered by descending priority, beside the Gateway", () => {
     const { objects, warnings } = generateManifests(gatewayFrom(BASE), { target: "istio" });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      "HTTPRoute/catalog", "HTTPRoute/orders", "HTTPRoute/health", "WasmPlugin/auth", "WasmPlugin/headers",
+      "HTTPRoute/catalog", "HTTPRoute/orders", "HTTPRoute/health", "WasmPlugin/auth", "WasmPlugin/headers", "ReferenceGrant/proxyscript-from-shop",
     ]);
     expectValid(objects);
     const [auth, headers] = byKind(objects, "WasmPlugin");
@@ -230,6 +243,7 @@ describe("Istio target", () => {
     expect(warnings).toEqual([
       `filter "auth" is not on route(s) "orders", "health", but Istio attaches a WasmPlugin to the whole Gateway "eg": it will run there too`,
       `filter "headers" is not on route(s) "health", but Istio attaches a WasmPlugin to the whole Gateway "eg": it will run there too`,
+      ALLOWED_ROUTES_WARNING,
     ]);
   });
 });
