@@ -70,7 +70,8 @@ export async function envoyUp(gateway: Gateway, options: Partial<ComposeOptions>
   // Generate and validate first: a bad config is reported even where Docker is missing.
   const state = await writeEnvoyProject(gateway, options);
   await requireDocker("`proxyscript envoy up`");
-  const up = await compose(state, ["up", "-d", "--remove-orphans"]);
+  // Recreate: a changed envoy.yaml or .wasm behind an unchanged compose file must still be reloaded.
+  const up = await compose(state, ["up", "-d", "--remove-orphans", "--force-recreate"]);
   if (up.code !== 0) throw new UserError(`docker compose up failed: ${up.stderr.trim().split("\n").slice(-3).join(" ")}`);
   if (!(await waitForReady(state.adminUrl, options.readyTimeoutMs))) {
     const logs = await compose(state, ["logs", "--no-color", "--tail", "20", "envoy"]);

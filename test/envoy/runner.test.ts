@@ -108,7 +108,7 @@ describe("envoy up / status / down through docker compose", () => {
     expect(state).toMatchObject({ url: "http://127.0.0.1:18081", adminUrl: `http://127.0.0.1:${adminPort}`, file: path.join(outDir, "compose.yaml") });
     expect(existsSync(path.join(outDir, "envoy.yaml"))).toBe(true);
     const calls = readFileSync(callLog, "utf8").trim().split("\n");
-    expect(calls).toEqual(["info --format {{.ServerVersion}}", "compose version", `compose -p ${state.project} -f ${state.file} up -d --remove-orphans`]);
+    expect(calls).toEqual(["info --format {{.ServerVersion}}", "compose version", `compose -p ${state.project} -f ${state.file} up -d --remove-orphans --force-recreate`]);
   });
 
   it("status: containers from compose ps, readiness from /ready", async () => {
