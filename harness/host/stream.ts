@@ -207,10 +207,12 @@ export class FilterStream implements HttpStream {
     }
     if (eos) hold.endSeen = true;
     if (slot.skip || (d.dir === "response" && !slot.created)) return this.pushData(d, k + 1, chunk, eos);
+    // After …AndBuffer the callback sees everything held so far plus this chunk (Envoy ≥ 1.32 adds the
+    // chunk to the buffer first, so the limit applies to the sum); after …AndWatermark it sees only
+    // the new chunk while earlier ones stay held.
+    const held = hold.buffering ? EMPTY_BYTES : hold.buffered.bytes;
     const body: BodyBuffer = hold.buffering ? hold.buffered : { bytes: EMPTY_BYTES };
     body.bytes = concatBytes(body.bytes, chunk);
-    // Since Envoy 1.32 a buffering filter's new chunk joins the buffer before its callback runs,
-    // so the limit applies to buffer + chunk.
     if (hold.buffering && hold.limited && body.bytes.byteLength > this.bufferLimitBytes) return this.bufferOverflow(d);
     if (d.dir === "request") slot.view.requestBody = body; else slot.view.responseBody = body;
     const action = this.callFilter(slot, d.dir === "request" ? "proxy_on_request_body" : "proxy_on_response_body", DATA_ACTIONS, body.bytes.byteLength, eos);
@@ -221,18 +223,20 @@ export class FilterStream implements HttpStream {
       hold.buffering = false;
       hold.dataStopped = false;
       this.drain();
-      return this.pushData(d, k + 1, body.bytes, eos);
+      return this.pushData(d, k + 1, concatBytes(held, body.bytes), eos);
     }
     hold.dataStopped = true;
-    if (action === "StopIterationNoBuffer") {
-      hold.buffering = false;
-      hold.buffered = { bytes: EMPTY_BYTES };
-      if (d.dir === "request") slot.view.requestBody = null; else slot.view.responseBody = null;
-    } else {
+    if (action === "StopIterationAndBuffer") {
       hold.buffering = true;
+      hold.limited = true;
       hold.buffered = body;
-      hold.limited = action === "StopIterationAndBuffer";
-      if (hold.limited && body.bytes.byteLength > this.bufferLimitBytes) return this.bufferOverflow(d);
+      if (body.bytes.byteLength > this.bufferLimitBytes) return this.bufferOverflow(d);
+    } else {
+      // Watermark keeps the chunk held (flow control, no limit); NoBuffer drops it.
+      hold.buffering = false;
+      hold.limited = false;
+      hold.buffered = { bytes: action === "StopIterationAndWatermark" ? concatBytes(held, body.bytes) : held };
+      if (d.dir === "request") slot.view.requestBody = null; else slot.view.responseBody = null;
     }
     this.drain();
   }

@@ -133,6 +133,17 @@ describe("pausing and resuming", () => {
     expect(r.actions.filter((a) => a.callback === "on_request_body").map((a) => a.action)).toEqual(["StopIterationAndBuffer", "StopIterationAndBuffer", "Continue"]);
   });
 
+  it("StopIterationAndWatermark holds chunks but shows each callback only its new chunk; NoBuffer drops them", async () => {
+    const f = await loadFilter(await buildRaw("probe"), { name: "W", config: "name=W", bufferLimitBytes: 4 });
+    loaded.push(f);
+    const r = await f.request({ method: "POST", path: "/", headers: { "x-op": "watermark" }, body: ["hello ", "wide ", "world"] });
+    expect(r.upstreamRequest!.body).toBe("hello wide world"); // no limit: watermarks are flow control
+    const sizes = r.logs.filter((l) => l.message.includes("on_request_body")).map((l) => /size=(\d+)/.exec(l.message)![1]);
+    expect(sizes).toEqual(["6", "5", "5"]);
+    const n = await f.request({ method: "POST", path: "/", headers: { "x-op": "nobuffer" }, body: ["hello ", "wide ", "world"] });
+    expect(n.upstreamRequest!.body).toBe("world");
+  });
+
   it("a buffering filter past the buffer limit gets Envoy's 413 (request) / 500 (response)", async () => {
     const f = await chain(["A"], { bufferLimitBytes: 10 });
     const r = await f.request({ method: "POST", path: "/", headers: { "x-op": "buffer" }, body: ["0123456", "789abc"] });
