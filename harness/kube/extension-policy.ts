@@ -15,10 +15,17 @@ export interface ResolvedFilter {
   config: unknown;
 }
 
-function wasmEntry({ filter, code, config }: ResolvedFilter): Record<string, unknown> {
+function wasmEntry({ filter, code, config }: ResolvedFilter, pullSecret: string | undefined): Record<string, unknown> {
   const source =
     code.type === "Image"
-      ? { type: "Image", image: { url: code.url, ...(code.sha256 ? { sha256: code.sha256 } : {}) } }
+      ? {
+          type: "Image",
+          image: {
+            url: code.url,
+            ...(code.sha256 ? { sha256: code.sha256 } : {}),
+            ...(pullSecret ? { pullSecretRef: { group: "", kind: "Secret", name: pullSecret } } : {}),
+          },
+        }
       : { type: "HTTP", http: { url: code.url, sha256: code.sha256 } };
   return {
     name: filter.name,
@@ -29,7 +36,8 @@ function wasmEntry({ filter, code, config }: ResolvedFilter): Record<string, unk
   };
 }
 
-export function buildExtensionPolicy(route: Route, chain: ResolvedFilter[], namespace: string): KubeObject {
+/** `pullSecret`: a docker-registry Secret (in the policy's namespace) for private images. */
+export function buildExtensionPolicy(route: Route, chain: ResolvedFilter[], namespace: string, pullSecret?: string): KubeObject {
   const target = httpRouteName(route);
   return {
     apiVersion: `${ENVOY_GATEWAY_GROUP}/v1alpha1`,
@@ -37,7 +45,7 @@ export function buildExtensionPolicy(route: Route, chain: ResolvedFilter[], name
     metadata: meta(`${target}-wasm`, namespace),
     spec: {
       targetRefs: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute", name: target }],
-      wasm: chain.map(wasmEntry),
+      wasm: chain.map((entry) => wasmEntry(entry, pullSecret)),
     },
   };
 }

@@ -11,7 +11,7 @@ import { filterConfigValue } from "./filter-config.ts";
 import { buildHttpRoute, serviceFor } from "./httproute.ts";
 import { buildReferenceGrants } from "./reference-grant.ts";
 import type { KubeObject } from "./labels.ts";
-import { isDnsLabel } from "./names.ts";
+import { isDnsLabel, isDnsSubdomain } from "./names.ts";
 import { buildWasmPlugin } from "./wasm-plugin.ts";
 
 export type ManifestTarget = "envoy-gateway" | "istio";
@@ -21,6 +21,8 @@ export interface ManifestOptions {
   target?: ManifestTarget;
   /** Image digests from a push, by filter name; they win over image_digest in the file. */
   imageDigests?: ReadonlyMap<string, string>;
+  /** Name of a docker-registry Secret for pulling private images (pullSecretRef / imagePullSecret). */
+  pullSecret?: string;
 }
 
 export interface Manifests {
@@ -68,6 +70,9 @@ export function generateManifests(gateway: Gateway, options: ManifestOptions = {
     if (value !== undefined && !isDnsLabel(value)) problems.push(`${field} "${value}" is not a valid namespace (lower-case letters, digits and '-', at most 63)`);
   }
 
+  if (options.pullSecret !== undefined && !isDnsSubdomain(options.pullSecret)) {
+    problems.push(`pull secret "${options.pullSecret}" is not a valid Secret name`);
+  }
   const used = gateway.filters.filter((f) => gateway.routes.some((r) => r.filters.includes(f.name)));
   const resolved = new Map<string, ResolvedFilter>();
   for (const filter of used) {
@@ -92,12 +97,12 @@ export function generateManifests(gateway: Gateway, options: ManifestOptions = {
       problems.push(`route "${route.name}": ${route.filters.length} filters, but an EnvoyExtensionPolicy holds at most ${MAX_WASM_PER_POLICY}`);
     }
     const chain = route.filters.map((name) => resolved.get(name)).filter((r): r is ResolvedFilter => r !== undefined);
-    objects.push(buildExtensionPolicy(route, chain, namespace));
+    objects.push(buildExtensionPolicy(route, chain, namespace, options.pullSecret));
   }
   if (target === "istio") {
     for (const [position, filter] of used.entries()) {
       const r = resolved.get(filter.name);
-      if (r) objects.push(buildWasmPlugin(gateway, r, position));
+      if (r) objects.push(buildWasmPlugin(gateway, r, position, options.pullSecret));
       const skipping = gateway.routes.filter((route) => !route.filters.includes(filter.name));
       if (skipping.length) {
         warnings.push(

@@ -15,13 +15,14 @@ export function istioUrl(code: ResolvedFilter["code"]): string {
   return code.type === "Image" ? `oci://${code.url}` : code.url;
 }
 
-export function buildWasmPlugin(gateway: Gateway, resolved: ResolvedFilter, position: number): KubeObject {
+export function buildWasmPlugin(gateway: Gateway, resolved: ResolvedFilter, position: number, pullSecret?: string): KubeObject {
   const { filter, code, config } = resolved;
   const { gatewayName, gatewayNamespace, namespace } = gateway.kubernetes;
   const spec: Record<string, unknown> = {
     targetRefs: [{ group: GATEWAY_API_GROUP, kind: "Gateway", name: gatewayName }],
     url: istioUrl(code),
     ...(code.sha256 ? { sha256: code.sha256 } : {}),
+    ...(pullSecret && code.type === "Image" ? { imagePullSecret: pullSecret } : {}),
     ...(filter.rootId ? { pluginName: filter.rootId } : {}),
     pluginConfig: config,
     phase: "UNSPECIFIED_PHASE",

@@ -160,6 +160,20 @@ describe("Envoy Gateway target", () => {
     expectValid(noDigest.objects);
   });
 
+  it("references a pull secret for private images, in both targets", () => {
+    const eg = generateManifests(gatewayFrom(BASE), { pullSecret: "regcred" });
+    const wasm = byKind(eg.objects, "EnvoyExtensionPolicy")[0].spec.wasm as Array<{ code: Record<string, Record<string, unknown>> }>;
+    expect(wasm[0].code.image.pullSecretRef).toEqual({ group: "", kind: "Secret", name: "regcred" });
+    expect(wasm[1].code.http.pullSecretRef).toBeUndefined();
+    expectValid(eg.objects);
+    const istio = generateManifests(gatewayFrom(BASE), { target: "istio", pullSecret: "regcred" });
+    const [auth, headers] = byKind(istio.objects, "WasmPlugin");
+    expect(auth.spec.imagePullSecret).toBe("regcred");
+    expect(headers.spec.imagePullSecret).toBeUndefined();
+    expectValid(istio.objects);
+    expect(() => generateManifests(gatewayFrom(BASE), { pullSecret: "Reg Cred" })).toThrow(/pull secret "Reg Cred" is not a valid Secret name/);
+  });
+
   it("renders multi-document YAML that parses back to the same objects", () => {
     const { objects } = generateManifests(gatewayFrom(BASE));
     const yaml = manifestsToYaml(objects);

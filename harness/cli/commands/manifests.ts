@@ -27,6 +27,7 @@ interface ManifestFlags {
   dockerConfig?: string;
   insecure?: boolean;
   json?: boolean;
+  pullSecret?: string;
 }
 
 /** Pushes the .wasm of every routed filter that names an image; returns digests by filter name. */
@@ -59,6 +60,7 @@ export function register(program: Command): void {
     .option("--target <target>", `${MANIFEST_TARGETS.join(" or ")}`, "envoy-gateway")
     .option("-o, --output <file>", "write the YAML here instead of stdout")
     .option("--push", "push each filter's .wasm to its image first and use the pushed digests")
+    .option("--pull-secret <name>", "docker-registry Secret the cluster pulls private images with")
     .option("--format <variant>", "image variant for --push: compat or oci", "compat")
     .option("-u, --username <user>", "registry user for --push (else PROXYSCRIPT_REGISTRY_USER, else ~/.docker/config.json)")
     .option("-p, --password <password>", "registry password for --push (else PROXYSCRIPT_REGISTRY_PASSWORD)")
@@ -71,7 +73,7 @@ export function register(program: Command): void {
       }
       const gateway = await loadGateway(file);
       const imageDigests = flags.push ? await pushFilterImages(gateway, flags) : undefined;
-      const { objects, warnings } = generateManifests(gateway, { target: flags.target as ManifestTarget, imageDigests });
+      const { objects, warnings } = generateManifests(gateway, { target: flags.target as ManifestTarget, imageDigests, pullSecret: flags.pullSecret });
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
       const text = flags.json ? `${JSON.stringify(objects, null, 2)}\n` : manifestsToYaml(objects);
       if (flags.output) {
