@@ -107,7 +107,7 @@ class WafStream extends HttpContext {
     for (let i = 0; i < pairs.length; i++) if (pairs[i].name == "host") hasHost = true;
     // Envoy carries Host as :authority; ModSecurity rules read it as the Host header.
     const authority = headers.get(":authority");
-    if (!hasHost && authority !== null) tx.addHeader("host", textToByteString(authority));
+    if (!hasHost && authority !== null && authority.length > 0) tx.addHeader("host", textToByteString(authority));
     for (let i = 0; i < pairs.length; i++) {
       const name = pairs[i].name;
       if (name.length > 0 && name.charCodeAt(0) == 58) continue;

@@ -120,6 +120,7 @@ function parsePart(tx: Transaction, part: string): void {
   const content = part.substring(headerEnd + sep);
   const lines = headerText.split("\n");
   let disposition = "";
+  const headerLines: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
     if (line.endsWith("\r")) line = line.substring(0, line.length - 1);
@@ -130,13 +131,14 @@ function parsePart(tx: Transaction, part: string): void {
     const name = line.substring(0, colon).trim();
     const value = line.substring(colon + 1).trim();
     if (asciiLower(name) == "content-disposition") disposition = value;
-    tx.multipartPartHeaders.add(name, line);
+    headerLines.push(line);
   }
   if (disposition.length == 0) { tx.multipartFlags.set("invalid_part", "1"); return; }
   if (!asciiLower(disposition).startsWith("form-data")) tx.multipartFlags.set("invalid_part", "1");
   const name = dispositionParam(disposition, "name", tx);
   const filename = dispositionParam(disposition, "filename", tx);
   const fieldName = name == null ? "" : name!;
+  for (let i = 0; i < headerLines.length; i++) tx.multipartPartHeaders.add(fieldName, headerLines[i]);
   if (filename != null) {
     tx.files.add(fieldName, filename!);
     tx.filesNames.add(fieldName, fieldName);

@@ -12,6 +12,7 @@ import { ipMatches } from "./ip";
 import { detectSqli } from "./detect-sqli";
 import { detectXss } from "./detect-xss";
 import { processRequestBody } from "./body";
+import { compileByteRegex } from "./regex";
 
 /** One rule that matched, as logged. */
 export class RuleMatch {
@@ -167,11 +168,17 @@ export class Evaluation {
     let captured = "";
     switch (op.op) {
       case Op.rx: {
-        const re = op.regex!;
-        result = re.exec(value, rule.capture);
-        if (re.exceededLimit) this.regexLimitExceeded = true;
+        let re = op.regex;
+        if (op.argumentIsMacro) {
+          const compiled = compileByteRegex(this.expand(op.argument));
+          re = compiled.regex;
+          if (re == null) return op.negated;
+        }
+        if (re == null) return false;
+        result = re!.exec(value, rule.capture);
+        if (re!.exceededLimit) this.regexLimitExceeded = true;
         if (result && rule.capture && !op.negated) {
-          const spans = re.lastSpans;
+          const spans = re!.lastSpans;
           const groups = min(spans.length >> 1, 10);
           for (let g = 0; g < 10; g++) {
             if (g < groups && spans[2 * g] >= 0) this.tx.tx.set(g.toString(), value.substring(spans[2 * g], spans[2 * g + 1]));
@@ -290,6 +297,7 @@ export class Evaluation {
       }
       case Ctl.requestBodyAccess: this.bodyAccess = asciiLower(c.value) == "on"; break;
       case Ctl.requestBodyProcessor: this.bodyProcessor = c.value.toUpperCase(); break;
+      case Ctl.forceRequestBodyVariable: this.tx.forceRequestBodyVariable = asciiLower(c.value) == "on"; break;
       case Ctl.ruleRemoveById: this.removedIds.push(c.idFrom); this.removedIds.push(c.idTo); break;
       case Ctl.ruleRemoveByTag: this.removedTags.push(this.expand(c.value)); break;
       case Ctl.ruleRemoveTargetById: case Ctl.ruleRemoveTargetByTag: {

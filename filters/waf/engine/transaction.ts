@@ -37,6 +37,13 @@ export class Transaction {
   responseHeaders: Collection = new Collection();
 
   body: string = "";
+  /** ctl:forceRequestBodyVariable=On: REQUEST_BODY exists whatever the body processor. */
+  forceRequestBodyVariable: bool = false;
+
+  /** REQUEST_BODY exists with the URLENCODED processor or when forced, as in ModSecurity v2. */
+  requestBodyVisible(): bool {
+    return this.forceRequestBodyVariable || this.bodyProcessor == "URLENCODED";
+  }
   bodyProcessor: string = "";
   reqbodyError: bool = false;
   reqbodyErrorMsg: string = "";

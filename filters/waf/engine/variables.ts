@@ -125,6 +125,7 @@ function flag(tx: Transaction, name: string): string {
 export function resolveTarget(tx: Transaction, t: Target, selector: string, exclusions: Target[], rule: Rule | null, out: Resolved): void {
   const v = t.variable;
   if (<i32>v >= FIRST_SCALAR) {
+    if (v == Var.REQUEST_BODY && !tx.requestBodyVisible()) return;
     const value = scalarValue(tx, v, rule);
     if (t.isCount) { out.push("&" + varName(v), "1"); return; }
     out.push(varName(v), value);

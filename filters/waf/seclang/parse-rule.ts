@@ -135,6 +135,7 @@ export function parseOperator(text: string, ctx: ParseContext): Operator {
   op.argumentIsMacro = op.argument.indexOf("%{") >= 0;
   switch (op.op) {
     case Op.rx: {
+      if (op.argumentIsMacro) break; // e.g. "^%{tx.allowed_charsets}$": compiled per transaction
       const compiled = compileByteRegex(op.argument);
       if (compiled.regex == null) { ctx.fail("bad @rx pattern: " + compiled.error); return op; }
       op.regex = compiled.regex;

@@ -113,7 +113,12 @@ export function loadFtwCases(root: string): FtwCase[] {
 
 /** go-ftw's verdict for one case: log clauses first, then status, then expect_error. */
 export function judge(c: FtwCase, outcome: WafOutcome | null): boolean {
-  if (outcome === null) return c.expectError === true || (c.status !== undefined && c.status.includes(400));
+  if (outcome === null) {
+    // Refused before any filter ran: nothing logged, and the client saw a 400.
+    if (c.logContains !== undefined) return false;
+    if (c.noLogContains !== undefined) return true;
+    return c.expectError === true || (c.status !== undefined && c.status.includes(400));
+  }
   if (c.logContains !== undefined) return outcome.loggedIds.has(c.logContains);
   if (c.noLogContains !== undefined) return !outcome.loggedIds.has(c.noLogContains);
   if (c.status !== undefined) return c.status.includes(outcome.status);

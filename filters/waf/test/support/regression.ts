@@ -12,7 +12,8 @@ export interface RegressionReport {
 export interface WafUnderTest {
   /** (Re)configure for a paranoia level. */
   configure(paranoia: number): Promise<void> | void;
-  run(request: FtwRequest): Promise<WafOutcome> | WafOutcome;
+  /** null: the request never reaches the WAF (the proxy refuses it, as Envoy's codec would). */
+  run(request: FtwRequest): Promise<WafOutcome | null> | WafOutcome | null;
 }
 
 export async function runRegression(root: string, rulesDir: string, waf: WafUnderTest, filter?: (c: FtwCase) => boolean): Promise<RegressionReport> {
