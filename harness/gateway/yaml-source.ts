@@ -11,16 +11,28 @@ export interface Position {
 export class YamlSource {
   readonly value: unknown;
   readonly parseIssues: GatewayIssue[];
+  readonly file: string;
   private readonly doc: Document.Parsed;
   private readonly lines = new LineCounter();
 
-  constructor(text: string, readonly file: string) {
+  constructor(text: string, file: string) {
+    this.file = file;
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     this.parseIssues = this.doc.errors.map((e) => {
       const pos = this.lines.linePos(e.pos[0]);
       return { file, line: pos.line, col: pos.col, path: "", message: firstLine(e.message) };
     });
-    this.value = this.parseIssues.length ? undefined : this.doc.toJS({ maxAliasCount: 100 });
+    this.value = this.parseIssues.length ? undefined : this.toValue();
+  }
+
+  private toValue(): unknown {
+    try {
+      // The alias limit stops "billion laughs" documents from expanding without bound.
+      return this.doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      this.parseIssues.push({ file: this.file, path: "", message: `cannot read the YAML: ${firstLine((e as Error).message)}` });
+      return undefined;
+    }
   }
 
   /** Position of the value at `path`, or of the deepest ancestor that exists. With `key`, of that key. */

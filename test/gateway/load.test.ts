@@ -157,6 +157,13 @@ describe("parseGateway: schema errors name file, line:col, field and expectation
     expect(errorOf(() => parseGateway("workers: 1\nworkers: 2\nclusters: []\n", "/tmp", "gw.yaml")).message).toMatch(/^gw\.yaml:2:1: .*[Uu]nique/);
   });
 
+  it("a document that expands without bound (billion laughs) is refused, not expanded", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    const e = errorOf(() => parseGateway(lines.join("\n") + "\n", "/tmp", "gw.yaml"));
+    expect(e.message).toMatch(/^gw\.yaml: cannot read the YAML: Excessive alias count/);
+  });
+
   it("an empty file and a non-mapping", () => {
     expect(errorOf(() => parseGateway("", "/tmp", "gw.yaml")).message).toBe("gw.yaml: the file is empty; expected a mapping with listener, clusters, routes and filters");
     expect(errorOf(() => parseGateway("- a\n", "/tmp", "gw.yaml")).message).toBe(
