@@ -76,6 +76,8 @@ export function resolveProperty(segments: string[], src: PropertySources): Prope
     case "route_name": return s?.info.routeName !== undefined && rest.length === 0 ? str(s.info.routeName) : undefined;
     case "connection_id": return s !== undefined && rest.length === 0 ? int64(s.connectionId) : undefined;
     case "xds":
+      // Newer Envoy groups these under xds.*; node.* values given in `properties` serve xds.node.* too.
+      if (rest[0] === "node") { const v = src.extra[["node", ...rest.slice(1)].join(".")]; return v === undefined ? undefined : typeof v === "string" ? str(v) : v; }
       if (rest[0] === "cluster_name" && s?.info.clusterName !== undefined) return str(s.info.clusterName);
       if (rest[0] === "route_name" && s?.info.routeName !== undefined) return str(s.info.routeName);
       return undefined;

@@ -94,6 +94,7 @@ describe("properties", () => {
     ["plugin_vm_id", hex("vm-7")],
     ["node.id", hex("node-1")],
     ["node.metadata.region", hex("eu")],
+    ["xds.node.id", hex("node-1")],
   ];
   for (const [path, expected] of cases) {
     it(`${path} is encoded as Envoy encodes it`, async () => {

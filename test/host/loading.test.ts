@@ -1,7 +1,7 @@
 // Module loading as Envoy does it: ABI export, imports, memory/allocator, start order and the
 // host-call restriction during start, and start/configure failures reported with the filter's logs.
 import { describe, expect, it } from "vitest";
-import { loadPlugin, PluginLoadError } from "../../harness/host/index.ts";
+import { HOST_ACCEPTED_IMPORTS, loadPlugin, PluginLoadError } from "../../harness/host/index.ts";
 import { buildRaw } from "./support/build-raw.ts";
 import { minimalModule, wat } from "./support/wat.ts";
 
@@ -41,6 +41,16 @@ describe("module checks", () => {
   it("refuses env.abort (AssemblyScript's default) as Envoy does", async () => {
     const e = await loadError(await wat(minimalModule({ imports: `(import "env" "abort" (func (param i32 i32 i32 i32)))` })));
     expect(e.message).toContain("Failed to load Wasm module due to a missing import: env.abort");
+  });
+
+  it("links every import it accepts (no accepted import is missing at instantiation)", async () => {
+    const imports = [...HOST_ACCEPTED_IMPORTS].map((key, i) => {
+      const [mod, name] = key.split(".");
+      return `(import "${mod}" "${name}" (func $i${i}))`;
+    });
+    expect(imports.length).toBeGreaterThan(100);
+    const p = await loadPlugin({ wasm: await wat(minimalModule({ imports: imports.join("\n") })) });
+    await p.close();
   });
 
   it("accepts the newer WASI functions Go modules import", async () => {
