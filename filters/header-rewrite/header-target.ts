@@ -3,17 +3,18 @@ import { HeaderMap } from "../../sdk/index";
 import { HeaderTarget } from "./operations";
 
 export class HttpHeaderTarget extends HeaderTarget {
-  constructor(private readonly map: HeaderMap) {
-    super();
-  }
+  /** The map edited now (the filter re-points it at each callback's map). */
+  map: HeaderMap | null = null;
 
   get(name: string): string | null {
-    return this.map.get(name);
+    return this.map!.get(name);
   }
 
   getAll(name: string): string[] {
     const values = new Array<string>();
-    const entries = this.map.entries();
+    // One cheap lookup first: reading the whole map only pays off when the header is there.
+    if (this.map!.get(name) === null) return values;
+    const entries = this.map!.entries();
     for (let i = 0; i < entries.length; i++) {
       if (entries[i].name == name) values.push(entries[i].value);
     }
@@ -21,14 +22,14 @@ export class HttpHeaderTarget extends HeaderTarget {
   }
 
   set(name: string, value: string): void {
-    this.map.set(name, value);
+    this.map!.set(name, value);
   }
 
   add(name: string, value: string): void {
-    this.map.add(name, value);
+    this.map!.add(name, value);
   }
 
   remove(name: string): void {
-    this.map.remove(name);
+    this.map!.remove(name);
   }
 }

@@ -10,9 +10,15 @@ import { HeaderRewriteConfig, parseConfig } from "./config";
 import { FormatSource } from "./formatter";
 import { RequestFacts } from "./match";
 import { HttpHeaderTarget } from "./header-target";
+import { HeaderTarget } from "./operations";
 
 class HeaderRewriteRoot extends RootContext {
   config: HeaderRewriteConfig = new HeaderRewriteConfig();
+  // Callbacks run one at a time in a VM, so these helpers are shared by all streams and
+  // re-pointed at the current stream's maps: no per-stream allocations on the hot path.
+  readonly facts: StreamFacts = new StreamFacts();
+  readonly target: HttpHeaderTarget = new HttpHeaderTarget();
+  readonly values: StreamValues = new StreamValues();
 
   onConfigure(configuration: Configuration): bool {
     const errors = new ConfigErrors();
@@ -37,35 +43,41 @@ class HeaderRewriteRoot extends RootContext {
   }
 }
 
+const NO_RULES_MATCHED: bool[] = [];
+
 class HeaderRewriteStream extends HttpContext {
   /** Which rules matched the request; their response operations run on the response. */
-  private matched: bool[] = [];
-  private facts!: StreamFacts;
-  private values!: StreamValues;
-  private requestTarget!: HttpHeaderTarget;
-  private responseTarget!: HttpHeaderTarget;
+  private matched: bool[] = NO_RULES_MATCHED;
+  /** Request header values response-side %REQ()% reads, taken when the request passed. */
+  private captured: Map<string, string> | null = null;
 
-  constructor(id: u32, root: RootContext, private readonly config: HeaderRewriteConfig) {
-    super(id, root);
-    this.facts = new StreamFacts(this.request.headers);
-    this.values = new StreamValues(this.request.headers, this.response.headers);
-    this.requestTarget = new HttpHeaderTarget(this.request.headers);
-    this.responseTarget = new HttpHeaderTarget(this.response.headers);
+  constructor(id: u32, private readonly rewriter: HeaderRewriteRoot, private readonly config: HeaderRewriteConfig) {
+    super(id, rewriter);
   }
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const config = this.config;
-    // Matches see the request as it arrived, before any operation edits it.
     const rules = config.rules;
-    const matched = new Array<bool>(rules.length);
-    for (let i = 0; i < rules.length; i++) matched[i] = rules[i].match.matches(this.facts);
-    this.matched = matched;
-    if (config.capturedRequestHeaders.length > 0) this.values.capture(config.capturedRequestHeaders);
+    if (rules.length > 0) {
+      // Matches see the request as it arrived, before any operation edits it.
+      const facts = this.rewriter.facts;
+      facts.headers = this.request.headers;
+      const matched = new Array<bool>(rules.length);
+      for (let i = 0; i < rules.length; i++) matched[i] = rules[i].match.matches(facts);
+      this.matched = matched;
+    }
+    if (config.capturedRequestHeaders.length > 0) this.captured = capture(this.request.headers, config.capturedRequestHeaders);
 
-    this.values.responseSide = false;
-    config.request.apply(this.requestTarget, this.values);
-    for (let i = 0; i < rules.length; i++) {
-      if (matched[i]) rules[i].request.apply(this.requestTarget, this.values);
+    // Each operation is one host call (measured cheaper in the embedded host than reading and
+    // rewriting the whole map with get/set_header_map_pairs).
+    const target = this.rewriter.target;
+    target.map = this.request.headers;
+    const values = this.rewriter.values;
+    values.enterRequest(target);
+    config.request.apply(target, values);
+    const matched = this.matched;
+    for (let i = 0; i < matched.length; i++) {
+      if (matched[i]) rules[i].request.apply(target, values);
     }
     return Action.Continue;
   }
@@ -73,66 +85,81 @@ class HeaderRewriteStream extends HttpContext {
   onResponseHeaders(numHeaders: u32, endOfStream: bool): Action {
     const config = this.config;
     if (!config.touchesResponse) return Action.Continue;
-    this.values.responseSide = true;
-    config.response.apply(this.responseTarget, this.values);
     const rules = config.rules;
+    const target = this.rewriter.target;
+    target.map = this.response.headers;
+    const values = this.rewriter.values;
+    values.enterResponse(target, this.captured);
+    config.response.apply(target, values);
     // A local reply before onRequestHeaders ran leaves `matched` empty: only top-level operations apply.
-    for (let i = 0; i < rules.length && i < this.matched.length; i++) {
-      if (this.matched[i]) rules[i].response.apply(this.responseTarget, this.values);
+    const matched = this.matched;
+    for (let i = 0; i < matched.length; i++) {
+      if (matched[i]) rules[i].response.apply(target, values);
     }
     return Action.Continue;
   }
 }
 
+function capture(headers: HeaderMap, names: string[]): Map<string, string> {
+  const captured = new Map<string, string>();
+  for (let i = 0; i < names.length; i++) {
+    const value = headers.get(names[i]);
+    if (value !== null) captured.set(names[i], value);
+  }
+  return captured;
+}
+
 /** What rules match on: the stream's request headers. */
 class StreamFacts extends RequestFacts {
-  constructor(private readonly headers: HeaderMap) {
-    super();
-  }
+  headers: HeaderMap | null = null;
 
   path(): string {
-    const v = this.headers.get(":path");
+    const v = this.headers!.get(":path");
     return v !== null ? v : "";
   }
 
   method(): string {
-    const v = this.headers.get(":method");
+    const v = this.headers!.get(":method");
     return v !== null ? v : "";
   }
 
   header(name: string): string | null {
-    return this.headers.get(name);
+    return this.headers!.get(name);
   }
 }
 
 /** Formatter values of one stream, read from the host on demand. */
 class StreamValues extends FormatSource {
-  responseSide: bool = false;
-  /** Request header values response-side %REQ()% reads, taken when the request passed. */
+  private responseSide: bool = false;
+  private request: HeaderTarget | null = null;
+  private response: HeaderTarget | null = null;
   private captured: Map<string, string> | null = null;
 
-  constructor(private readonly request: HeaderMap, private readonly response: HeaderMap) {
-    super();
+  /** Values now read the request through `target`, the map being edited. */
+  enterRequest(target: HeaderTarget): void {
+    this.responseSide = false;
+    this.request = target;
+    this.response = null;
+    this.captured = null;
   }
 
-  capture(names: string[]): void {
-    const captured = new Map<string, string>();
-    for (let i = 0; i < names.length; i++) {
-      const value = this.request.get(names[i]);
-      if (value !== null) captured.set(names[i], value);
-    }
+  /** Values now read the response through `target`, and the request from what was captured. */
+  enterResponse(target: HeaderTarget, captured: Map<string, string> | null): void {
+    this.responseSide = true;
+    this.request = null;
+    this.response = target;
     this.captured = captured;
   }
 
   requestHeader(name: string): string | null {
-    if (!this.responseSide) return this.request.get(name);
+    if (!this.responseSide) return this.request!.get(name);
     const captured = this.captured;
     if (captured === null || !captured.has(name)) return null;
     return captured.get(name);
   }
 
   responseHeader(name: string): string | null {
-    return this.responseSide ? this.response.get(name) : null;
+    return this.responseSide ? this.response!.get(name) : null;
   }
 
   remoteAddress(): string {
@@ -156,7 +183,8 @@ class StreamValues extends FormatSource {
   }
 
   responseCode(): string {
-    const status = this.response.get(":status");
+    const response = this.response;
+    const status = response !== null ? response.get(":status") : null;
     if (status !== null) return status;
     const code = getPropertyInt(["response", "code"], -1);
     return code >= 0 ? code.toString() : "";
