@@ -6,8 +6,10 @@
 //   expect(r.status).toBe(200);
 //
 // Conventions: header names are lower-case; `headers` objects join repeated headers with ", "
-// (as HTTP allows) and `headerList` keeps every pair in order. Time is a manual clock unless you
-// pass one: `advanceTime(ms)` drives ticks and http_call timeouts deterministically.
+// (as HTTP allows) and `headerList` keeps every pair in order. Time is a manual clock (starting
+// 2024-01-01T00:00:00Z) unless you pass one: `advanceTime(ms)` drives ticks and http_call timeouts
+// deterministically. Each loadFilter/loadChain has its own shared data and queues. `logs` of a
+// response are the lines written while it ran; with concurrent requests they interleave.
 import type { CallbackRecord, Clock, ClusterRequest, ClusterResolver, ClusterResponse, HeaderList, LogEntry, LogLevel, Plugin } from "./host/api.ts";
 import { createManualClock, type ManualClock } from "./host/clock.ts";
 import { createFilterChain } from "./host/filter-chain.ts";
@@ -63,6 +65,9 @@ export interface RequestOptions {
   /** Real-time guard against a stream that never finishes (default 5000 ms). */
   timeoutMs?: number;
   remoteAddress?: string;
+  /** Route and cluster the stream is routed to (the route_name / cluster_name properties). */
+  routeName?: string;
+  clusterName?: string;
 }
 
 export interface TestResponse {
@@ -247,7 +252,10 @@ export async function loadChain(filters: Array<FilterOptions & { wasm: string | 
     let upstreamFailure: unknown;
 
     const stream = chain.newStream(
-      { remoteAddress: opts.remoteAddress ?? "203.0.113.7:51234", localAddress: "127.0.0.1:10000", protocol: "HTTP/1.1", worker: opts.worker },
+      {
+        remoteAddress: opts.remoteAddress ?? "203.0.113.7:51234", localAddress: "127.0.0.1:10000", protocol: "HTTP/1.1",
+        worker: opts.worker, routeName: opts.routeName, clusterName: opts.clusterName,
+      },
       {
         upstreamHeaders: (h, eos) => { up.headers = h.map(([k, v]) => [k, v]); if (eos) upstreamComplete(); },
         upstreamData: (c, eos) => { up.body.push(c.slice()); if (eos) upstreamComplete(); },

@@ -103,6 +103,14 @@ describe("properties", () => {
     });
   }
 
+  it("route_name, cluster_name and xds.* come from the stream's route", async () => {
+    for (const [path, expected] of [["route_name", "r1"], ["cluster_name", "backend"], ["xds.route_name", "r1"], ["xds.cluster_name", "backend"]]) {
+      const r = await f.request({ path: "/", headers: { "x-op": `prop:${path}` } }, { routeName: "r1", clusterName: "backend" });
+      expect(r.upstreamRequest!.headers["x-prop"]).toBe(`0:${hex(expected!)}`);
+    }
+    expect((await upstreamHeaders("prop:route_name"))["x-prop"]).toBe("1");
+  });
+
   it("request.time is the stream start in nanoseconds (8-byte LE)", async () => {
     const h = await upstreamHeaders("prop:request.time");
     const ns = Buffer.from(h["x-prop"]!.slice(2), "hex").readBigInt64LE(0);
