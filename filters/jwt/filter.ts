@@ -90,6 +90,7 @@ function claimText(jwt: Jwt, name: string): string | null {
 export class JwtFilter extends HttpContext {
   private readonly jwtRoot: JwtRoot;
   private rule: Rule | null = null;
+  private path: string = "";
   private waiter: FilterWaiter | null = null;
   private waitingOn: ProviderState | null = null;
   private inHeaders: bool = false;
@@ -108,7 +109,8 @@ export class JwtFilter extends HttpContext {
       return Action.Continue;
     }
     const path = headers.get(":path");
-    const cleanPath = path !== null ? pathWithoutQuery(path!) : "";
+    this.path = path !== null ? path! : "";
+    const cleanPath = pathWithoutQuery(this.path);
     for (let i = 0; i < config.rules.length; i++) {
       if (ruleMatches(config.rules[i], cleanPath)) {
         this.rule = config.rules[i];
@@ -154,9 +156,7 @@ export class JwtFilter extends HttpContext {
 
   /** One evaluation; returns what onRequestHeaders should answer. */
   private run(): Action {
-    const headers = this.request.headers;
-    const path = headers.get(":path");
-    const v = new Verification(this.jwtRoot.config, this.jwtRoot.states, headers, path !== null ? path! : "");
+    const v = new Verification(this.jwtRoot.config, this.jwtRoot.states, this.request.headers, this.path);
     const status = v.evaluate(this.rule!.requires!);
     if (status == PENDING) {
       const state = v.pendingOn!;
@@ -190,10 +190,9 @@ export class JwtFilter extends HttpContext {
       if (text !== null && text!.length > 0) headers.add(c.headerName, text!);
     }
     if (!provider.forward && ok.found.header != "") headers.remove(ok.found.header);
-    // Later filters read the verified claims from this property (see README).
-    const payloadJson = jwt.payload.toString();
-    setPropertyString(["jwt_authn", provider.name], payloadJson);
-    if (provider.payloadInMetadata != "") setPropertyString([provider.payloadInMetadata], payloadJson);
+    // As Envoy, the verified payload is published only when payload_in_metadata names where:
+    // later filters read it with getProperty([payload_in_metadata]) (see README).
+    if (provider.payloadInMetadata != "") setPropertyString([provider.payloadInMetadata], jwt.payloadJson);
   }
 
   private reject(status: JwtStatus): void {

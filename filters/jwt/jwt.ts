@@ -28,6 +28,13 @@ export class Jwt {
   iat: u64 = 0;
   nbf: u64 = 0;
   exp: u64 = 0;
+  private payloadJsonText: string | null = null;
+
+  /** The payload as compact JSON, serialized once (cached tokens reuse it). */
+  get payloadJson(): string {
+    if (this.payloadJsonText === null) this.payloadJsonText = this.payload.toString();
+    return this.payloadJsonText!;
+  }
 }
 
 export class JwtParseResult {

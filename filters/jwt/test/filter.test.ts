@@ -2,7 +2,7 @@
 // per rejection Envoy's jwt_authn produces, with Envoy's status codes, bodies and headers.
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildWasm } from "../../../test/support/build.ts";
-import { loadFilter, type LoadedFilter } from "../../../harness/testing.ts";
+import { loadChain, loadFilter, type LoadedFilter } from "../../../harness/testing.ts";
 import { handmade, hs256, makeKeys, mint, type TestKeys } from "./support/tokens.ts";
 
 // The test API's manual clock starts at 2024-01-01T00:00:00Z; tokens are minted relative to it.
@@ -286,6 +286,24 @@ describe("jwt_authn filter: requirement kinds", () => {
     const ok = await f.request({ path: "/lenient", headers: bearer(main) });
     expect(ok.status).toBe(200);
     expect(ok.upstreamRequest!.headers["x-jwt-payload"]).toBe(main.split(".")[1]);
+  });
+});
+
+describe("jwt_authn filter: the verified payload for later filters", () => {
+  it("payload_in_metadata publishes the payload JSON as a property the next filter reads", async () => {
+    const reader = await buildWasm("filters/jwt/test/fixture/payload-reader.ts", { alsoHash: ["filters/jwt"] });
+    const chain = await loadChain([
+      { wasm, config: baseConfig(keys, { payload_in_metadata: "jwt_payload" }) },
+      { wasm: reader, config: "jwt_payload" },
+    ]);
+    const token = await mint(keys.ed.privateKey, NOW, { alg: "EdDSA", kid: "ed-1", claims: { role: "admin" } });
+    const r = await chain.request({ path: "/x", headers: bearer(token) });
+    expect(r.status, r.body).toBe(200);
+    const seen = JSON.parse(r.upstreamRequest!.headers["x-seen-payload"]!);
+    expect(seen).toMatchObject({ iss: "https://issuer.example", sub: "user-1", role: "admin" });
+    // A rejected request never reaches the reader.
+    expect((await chain.request({ path: "/x" })).upstreamRequest).toBeNull();
+    await chain.close();
   });
 });
 
