@@ -11,7 +11,7 @@ import { asciiLower, ByteBuilder } from "./bytes";
 import { ipMatches } from "./ip";
 import { detectSqli } from "./detect-sqli";
 import { detectXss } from "./detect-xss";
-import { processRequestBody } from "./body";
+import { processRequestBody, bodyProcessorFor } from "./body";
 import { compileByteRegex } from "./regex";
 
 /** One rule that matched, as logged. */
@@ -49,7 +49,7 @@ export class Evaluation {
   allowed: bool = false;
   mode: EngineMode;
   bodyAccess: bool;
-  bodyProcessor: string = "";
+  private processorChosen: bool = false;
   /** Set when a regex ran out of its step budget (like MSC_PCRE_LIMITS_EXCEEDED). */
   regexLimitExceeded: bool = false;
 
@@ -68,11 +68,15 @@ export class Evaluation {
   /** Parses the body (urlencoded, multipart, JSON, XML) into ARGS_POST etc.; call before phase 2. */
   processBody(): void {
     if (!this.bodyAccess) { this.tx.body = ""; return; }
-    processRequestBody(this.tx, this.bodyProcessor);
+    processRequestBody(this.tx);
   }
 
   runPhase(phase: i32): void {
     if (this.mode == EngineMode.Off || this.interrupted || this.allowed) return;
+    if (phase == 1 && !this.processorChosen) {
+      this.processorChosen = true;
+      this.tx.bodyProcessor = bodyProcessorFor(this.tx);
+    }
     const list = this.rules.phases[phase];
     let skipTo = "";
     let skipCount = 0;
@@ -100,9 +104,18 @@ export class Evaluation {
     return false;
   }
 
-  /** Evaluates a rule and, when it matches, its chained rules. */
+  /**
+   * Evaluates a rule and, when it matches, its chained rules. As in ModSecurity, a link's
+   * non-disruptive actions (setvar, ctl) run as soon as that link matches: CRS chains set TX
+   * variables in one link that the next one reads.
+   */
   private matchChain(rule: Rule): bool {
     if (!this.matchOne(rule)) return false;
+    const outer = this.currentRule;
+    this.currentRule = rule;
+    for (let i = 0; i < rule.setvars.length; i++) this.setvar(rule.setvars[i].collection, rule.setvars[i].key, rule.setvars[i].value, rule.setvars[i].mode);
+    for (let i = 0; i < rule.ctls.length; i++) this.ctl(rule.ctls[i].kind, rule.ctls[i]);
+    this.currentRule = outer;
     if (rule.chained != null) return this.matchChain(rule.chained!);
     return true;
   }
@@ -239,13 +252,6 @@ export class Evaluation {
 
   /** Actions of a fully matched chain, logging and the disruptive outcome. */
   private afterMatch(rule: Rule): void {
-    let link: Rule | null = rule;
-    while (link != null) {
-      this.currentRule = link;
-      for (let i = 0; i < link.setvars.length; i++) this.setvar(link.setvars[i].collection, link.setvars[i].key, link.setvars[i].value, link.setvars[i].mode);
-      for (let i = 0; i < link.ctls.length; i++) this.ctl(link.ctls[i].kind, link.ctls[i]);
-      link = link.chained;
-    }
     this.currentRule = rule;
     const m = new RuleMatch();
     m.id = rule.id;
@@ -296,7 +302,7 @@ export class Evaluation {
         break;
       }
       case Ctl.requestBodyAccess: this.bodyAccess = asciiLower(c.value) == "on"; break;
-      case Ctl.requestBodyProcessor: this.bodyProcessor = c.value.toUpperCase(); break;
+      case Ctl.requestBodyProcessor: this.tx.bodyProcessor = c.value.toUpperCase(); this.processorChosen = true; break;
       case Ctl.forceRequestBodyVariable: this.tx.forceRequestBodyVariable = asciiLower(c.value) == "on"; break;
       case Ctl.ruleRemoveById: this.removedIds.push(c.idFrom); this.removedIds.push(c.idTo); break;
       case Ctl.ruleRemoveByTag: this.removedTags.push(this.expand(c.value)); break;
