@@ -1,6 +1,6 @@
 // header-rewrite through the embedded host: the real .wasm, real Envoy semantics.
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadFilter, type LoadedFilter } from "../../../harness/testing.ts";
+import { loadChain, loadFilter, type LoadedFilter } from "../../../harness/testing.ts";
 import { PluginLoadError } from "../../../harness/host/api.ts";
 import { buildWasm } from "../../../test/support/build.ts";
 
@@ -195,6 +195,40 @@ describe("formatter values", () => {
       expect("x-absent" in h).toBe(false);
       expect(r.headers["x-echo-status"]).toBe("fine for hello");
     });
+  });
+});
+
+describe("more formatter commands", () => {
+  it("epoch seconds, local address and the response code", async () => {
+    await withFilter({
+      request: { set: { "x-epoch": "%START_TIME(%s)%", "x-local": "%DOWNSTREAM_LOCAL_ADDRESS%", "x-local-ip": "%DOWNSTREAM_LOCAL_ADDRESS_WITHOUT_PORT%" } },
+      response: { set: { "x-code": "code=%RESPONSE_CODE%" } },
+    }, async (f) => {
+      const r = await f.request({ path: "/" }, { upstream: () => ({ status: 201 }) });
+      expect(r.upstreamRequest!.headers["x-epoch"]).toBe("1704067200");
+      expect(r.upstreamRequest!.headers["x-local"]).toBe("127.0.0.1:10000");
+      expect(r.upstreamRequest!.headers["x-local-ip"]).toBe("127.0.0.1");
+      expect(r.headers["x-code"]).toBe("code=201");
+    });
+  });
+});
+
+describe("in a chain", () => {
+  it("response operations also apply to a local reply from a later filter (Envoy's response path)", async () => {
+    const rateLimit = await buildWasm("filters/rate-limit/index.ts");
+    const chain = await loadChain([
+      { wasm, config: { response: { set: { "x-served-by": "edge" } } } },
+      { wasm: rateLimit, config: { stat_prefix: "edge", token_bucket: { max_tokens: 1, fill_interval: "1s" } } },
+    ]);
+    try {
+      expect((await chain.request({ path: "/" })).headers["x-served-by"]).toBe("edge");
+      const rejected = await chain.request({ path: "/" });
+      expect(rejected.status).toBe(429);
+      expect(rejected.upstreamRequest).toBeNull();
+      expect(rejected.headers["x-served-by"]).toBe("edge");
+    } finally {
+      await chain.close();
+    }
   });
 });
 

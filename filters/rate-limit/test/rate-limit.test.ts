@@ -102,6 +102,16 @@ describe("keys and rules", () => {
     });
   });
 
+  it("keys IPv6 clients by address without port, and a bare ?name as the empty value", async () => {
+    await withFilter({ stat_prefix: "edge", key: ["source_ip", "query:debug"], token_bucket: bucket(1) }, async (f) => {
+      const v6 = { remoteAddress: "[2001:db8::1]:443" };
+      expect((await f.request({ path: "/?debug" }, v6)).status).toBe(200);
+      expect((await f.request({ path: "/?debug=" }, { remoteAddress: "[2001:db8::1]:444" })).status).toBe(429);
+      expect((await f.request({ path: "/?debug" }, { remoteAddress: "[2001:db8::2]:443" })).status).toBe(200);
+      expect((await f.request({ path: "/?x=1&debug=on" }, v6)).status).toBe(200);
+    });
+  });
+
   it("lets the first matching rule decide, else the top-level bucket; a rule whose key is missing does not apply", async () => {
     await withFilter({
       stat_prefix: "edge",
@@ -216,6 +226,16 @@ describe("bounded memory", () => {
 });
 
 describe("configuration errors", () => {
+  it("requires a configuration", async () => {
+    try {
+      await (await loadFilter(wasm, { config: "" })).close();
+      throw new Error("accepted");
+    } catch (e) {
+      expect(e).toBeInstanceOf(PluginLoadError);
+      expect((e as PluginLoadError).logs.map((l) => l.message).join("\n")).toMatch(/a configuration is required/);
+    }
+  });
+
   it.each([
     [{}, /stat_prefix: is required/],
     [{ stat_prefix: "edge", mode: "dry" }, /mode: expected one of "enforce", "shadow", got "dry"/],
