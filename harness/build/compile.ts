@@ -1,6 +1,5 @@
 // Compiles an AssemblyScript filter entry to a .wasm that Envoy loads, through the compiler's
 // JavaScript API (no child process), with the project's asconfig.json.
-import asc from "assemblyscript/asc";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +9,27 @@ import { disallowedImports, ENVOY_IMPORTS } from "../host/envoy-imports.ts";
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export type BuildTarget = "debug" | "release";
+
+type Asc = typeof import("assemblyscript/asc").default;
+let compiler: Promise<Asc> | undefined;
+
+/**
+ * Loads the compiler on first use. At import time asc looks for `--wasm <path>` in process.argv
+ * (its own "use the wasm build" switch) and imports that path; the CLI's `run --wasm filter.wasm`
+ * must not reach it, so the flag is hidden from argv while asc loads.
+ */
+function loadCompiler(): Promise<Asc> {
+  compiler ??= (async () => {
+    const argv = process.argv;
+    process.argv = argv.filter((a, i) => a !== "--wasm" && argv[i - 1] !== "--wasm");
+    try {
+      return (await import("assemblyscript/asc")).default;
+    } finally {
+      process.argv = argv;
+    }
+  })();
+  return compiler;
+}
 
 export interface CompileOptions {
   target?: BuildTarget;
@@ -43,6 +63,7 @@ export async function compileFilter(entry: string, outFile: string, options: Com
     "--baseDir", baseDir,
     ...(options.extraArgs ?? []),
   ];
+  const asc = await loadCompiler();
   const { error } = await asc.main(argv, { stdout: sink as never, stderr: sink as never });
   if (error) throw new CompileError(entry, diagnostics || error.message);
   const bytes = await readFile(path.resolve(baseDir, outFile));

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
 import { UserError } from "./errors.ts";
+import { PluginLoadError } from "../host/api.ts";
 import { register as registerBuild } from "./commands/build.ts";
 import { register as registerRun } from "./commands/run.ts";
 import { register as registerDemo } from "./commands/demo.ts";
@@ -36,6 +37,12 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; commander already printed usage errors.
       return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof PluginLoadError) {
+      // A module Envoy would refuse, or a filter whose start/configure failed: show its own log lines.
+      const logs = err.logs.map((l) => `  [${l.plugin}] ${l.level}: ${l.message}\n`).join("");
+      process.stderr.write(`proxyscript: ${err.message}\n${logs}`);
+      return 2;
     }
     if (err instanceof UserError || (err as { exitCode?: number }).exitCode === 2) {
       process.stderr.write(`proxyscript: ${(err as Error).message}\n`);

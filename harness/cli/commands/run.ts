@@ -68,7 +68,16 @@ async function gatewayFromFlags(flags: RunFlags, upstreamUrl: string) {
     workers,
     clusters: [{ name: "upstream", url: upstreamUrl }],
     routes: [{ name: "default", match: { prefix: "/" }, cluster: "upstream" }],
-    filters: [{ name: "filter", wasm: flags.wasm, root_id: flags.rootId ?? "", config, vm_config: flags.vmConfig ?? "", fail_open: flags.failOpen ?? false }],
+    filters: [
+      {
+        name: "filter",
+        wasm: flags.wasm,
+        root_id: flags.rootId ?? "",
+        ...(config.trim() === "" ? {} : { config }),
+        vm_config: flags.vmConfig ?? "",
+        fail_open: flags.failOpen ?? false,
+      },
+    ],
   };
   return parseGateway(JSON.stringify(doc), process.cwd(), "command-line flags");
 }
@@ -92,9 +101,14 @@ export function register(program: Command): void {
       if (flags.wasm) {
         if (gatewayFile) throw new UserError("give either a gateway file or --wasm, not both");
         if (!existsSync(flags.wasm)) throw new UserError(`--wasm: no such file ${flags.wasm}`);
-        if (!flags.upstream) echo = await startEchoServer();
-        const gateway = await gatewayFromFlags(flags, flags.upstream ? parseUpstream(flags.upstream) : echo!.url);
-        proxy = await startProxy(gateway, { onLog: printLog });
+        const upstream = flags.upstream ? parseUpstream(flags.upstream) : undefined;
+        if (!upstream) echo = await startEchoServer();
+        try {
+          proxy = await startProxy(await gatewayFromFlags(flags, upstream ?? echo!.url), { onLog: printLog });
+        } catch (err) {
+          await echo?.close();
+          throw err;
+        }
       } else {
         const file = gatewayFile ?? "proxyscript.yaml";
         if (!existsSync(file)) throw new UserError(`${file}: no such gateway file (or run one filter with --wasm)`);
