@@ -1,19 +1,15 @@
 // A client for the OCI distribution API of one repository: blob existence, blob upload
 // (monolithic POST+PUT or chunked POST+PATCH…+PUT), manifest PUT/GET, blob GET, with the
-// registry's authentication challenge flow (anonymous, Basic, Bearer token) and retries with
-// backoff on 5xx and dropped connections. Uses Node's built-in fetch.
+// registry's authentication challenge flow (registry-auth.ts) and retries with backoff on 5xx,
+// 429 and dropped connections (retry.ts). Uses Node's built-in fetch.
 import { UserError } from "../cli/errors.ts";
-import { parseAuthChallenge } from "./auth-challenge.ts";
 import type { Credentials } from "./credentials.ts";
 import { verifyDigest } from "./digest.ts";
 import { registryBaseUrl } from "./reference.ts";
+import { bodySnippet, identity, RegistryAuth } from "./registry-auth.ts";
+import { DEFAULT_RETRY, RetryableError, withRetry, type RetryPolicy } from "./retry.ts";
 
-export interface RetryPolicy {
-  /** Total tries of one operation, first included. Default 4. */
-  attempts: number;
-  /** Delay before the second try; doubles each time. Default 500 ms. */
-  baseDelayMs: number;
-}
+export type { RetryPolicy } from "./retry.ts";
 
 export interface RegistryClientOptions {
   registry: string;
@@ -30,22 +26,12 @@ export interface RegistryClientOptions {
   timeoutMs?: number;
 }
 
-/** A failure worth trying again: a 5xx or 429 answer, or a connection lost mid-way. */
-class RetryableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RetryableError";
-  }
-}
-
 const CONNECTION_DROPPED = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "ETIMEDOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 function errorCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: string } }).cause;
   return cause?.code ?? (error as { code?: string }).code;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface RequestInit2 {
   method: string;
@@ -61,40 +47,30 @@ interface RequestInit2 {
 export class RegistryClient {
   readonly baseUrl: string;
   private readonly retry: RetryPolicy;
-  private authorization: string | undefined;
+  private readonly auth: RegistryAuth;
   private readonly chunkSize: number;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: RegistryClientOptions) {
     this.baseUrl = registryBaseUrl(options.registry, options.insecure ?? false);
-    this.retry = { attempts: options.retry?.attempts ?? 4, baseDelayMs: options.retry?.baseDelayMs ?? 500 };
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.auth = new RegistryAuth(options.registry, options.credentials, this.timeoutMs);
   }
 
   private get repoPath(): string {
     return `/v2/${this.options.repository}`;
   }
 
-  /** Runs `operation`, trying again with exponential backoff while it fails in a retryable way. */
-  private async withRetry<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    let last: Error | undefined;
-    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-      try {
-        return await operation();
-      } catch (error) {
-        if (!(error instanceof RetryableError)) throw error;
-        last = error;
-        if (attempt < this.retry.attempts) await sleep(this.retry.baseDelayMs * 2 ** (attempt - 1));
-      }
-    }
-    throw new UserError(`${what} failed after ${this.retry.attempts} attempts against ${this.baseUrl}; last error: ${last!.message}`);
+  private withRetry<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    return withRetry(what, this.baseUrl, this.retry, operation);
   }
 
   private async send(init: RequestInit2): Promise<Response> {
     const url = new URL(init.url, this.baseUrl).toString();
     const headers: Record<string, string> = { ...init.headers };
-    if (this.authorization) headers.authorization = this.authorization;
+    if (this.auth.header) headers.authorization = this.auth.header;
     try {
       return await fetch(url, {
         method: init.method,
@@ -121,7 +97,7 @@ export class RegistryClient {
     let response = await this.send(init);
     if (response.status === 401) {
       await response.arrayBuffer().catch(() => undefined);
-      await this.authenticate(response.headers.get("www-authenticate"), scope);
+      await this.auth.answer(response.headers.get("www-authenticate"), scope);
       response = await this.send(init);
       if (response.status === 401) throw await this.failure(response, init.what, "authentication failed");
     }
@@ -135,52 +111,7 @@ export class RegistryClient {
   }
 
   private async failure(response: Response, what: string, kind: string): Promise<UserError> {
-    const creds = this.options.credentials ? ` as "${this.options.credentials.username}" (credentials from ${this.options.credentials.source})` : " anonymously";
-    const detail = await bodySnippet(response);
-    return new UserError(`${what}: ${kind} by registry ${this.options.registry}${creds}: HTTP ${response.status}${detail}`);
-  }
-
-  private async authenticate(header: string | null, scope: string): Promise<void> {
-    const challenge = parseAuthChallenge(header);
-    const creds = this.options.credentials;
-    if (!challenge) throw new UserError(`registry ${this.options.registry} answered 401 without a usable WWW-Authenticate challenge`);
-    if (challenge.scheme === "basic") {
-      if (!creds) {
-        throw new UserError(
-          `registry ${this.options.registry} requires a login (Basic realm "${challenge.params.realm ?? ""}"): pass --username/--password, ` +
-            `set PROXYSCRIPT_REGISTRY_USER/PROXYSCRIPT_REGISTRY_PASSWORD, or add it to ~/.docker/config.json`,
-        );
-      }
-      this.authorization = basicAuthorization(creds);
-      return;
-    }
-    if (challenge.scheme === "bearer") {
-      this.authorization = `Bearer ${await this.fetchToken(challenge.params, scope)}`;
-      return;
-    }
-    throw new UserError(`registry ${this.options.registry} asks for unsupported authentication scheme "${challenge.scheme}"`);
-  }
-
-  /** The token flow of the distribution spec: GET realm?service=…&scope=… (with Basic credentials if any). */
-  private async fetchToken(params: Record<string, string>, scope: string): Promise<string> {
-    if (!params.realm) throw new UserError(`registry ${this.options.registry}: Bearer challenge without a realm`);
-    const url = new URL(params.realm);
-    if (params.service) url.searchParams.set("service", params.service);
-    // Ask for everything this client will do (pull,push), not only what the challenged request needed.
-    url.searchParams.set("scope", scope);
-    const headers: Record<string, string> = {};
-    if (this.options.credentials) headers.authorization = basicAuthorization(this.options.credentials);
-    let response: Response;
-    try {
-      response = await fetch(url, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (error) {
-      throw new UserError(`cannot reach the token service ${url.origin} of registry ${this.options.registry}: ${errorCode(error) ?? (error as Error).message}`);
-    }
-    if (!response.ok) throw await this.failure(response, `token request to ${url.origin}${url.pathname}`, "authentication failed");
-    const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
-    if (!token) throw new UserError(`token service ${url.origin} answered without a "token" or "access_token" field`);
-    return token;
+    return new UserError(`${what}: ${kind} by registry ${this.options.registry} ${identity(this.options.credentials)}: HTTP ${response.status}${await bodySnippet(response)}`);
   }
 
   /** True when the registry already has the blob (HEAD 200), false on 404. */
@@ -308,10 +239,6 @@ export class RegistryClient {
   }
 }
 
-function basicAuthorization(creds: Credentials): string {
-  return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`;
-}
-
 function uploadLocation(response: Response, digest: string): string {
   const location = response.headers.get("location");
   if (!location) throw new UserError(`the registry gave no upload location for ${digest} (no Location header on ${response.status})`);
@@ -323,9 +250,4 @@ function withQuery(location: string, key: string, value: string): string {
   const url = new URL(location);
   url.searchParams.set(key, value);
   return url.toString();
-}
-
-async function bodySnippet(response: Response): Promise<string> {
-  const text = (await response.text().catch(() => "")).trim().replace(/\s+/g, " ");
-  return text ? ` (${text.slice(0, 300)})` : "";
 }
