@@ -63,7 +63,24 @@ export class Curve {
     field.toMont(g.x, limbsFromHex(gxHex, limbs));
     field.toMont(g.y, limbsFromHex(gyHex, limbs));
     limbsCopy(g.z, field.one);
-    this.generatorTable = new WindowTable(this, g);
+    const table = new WindowTable(this, g);
+    // The generator's multiples are fixed: store them affine (Z = 1) for the cheaper additions.
+    const pts = table.points;
+    for (let i = 1; i < 16; i++) this.toAffine(unchecked(pts[i]));
+    this.generatorTable = table;
+  }
+
+  /** Rewrites a finite point with Z = 1 (one inversion). */
+  toAffine(p: JacobianPoint): void {
+    const F = this.field;
+    const zInv = F.newValue();
+    F.invMont(zInv, p.z);
+    const zInv2 = F.newValue();
+    F.sqr(zInv2, zInv);
+    F.mul(p.x, p.x, zInv2);
+    F.mul(zInv2, zInv2, zInv);
+    F.mul(p.y, p.y, zInv2);
+    limbsCopy(p.z, F.one);
   }
 
   copy(out: JacobianPoint, p: JacobianPoint): void {
@@ -117,12 +134,20 @@ export class Curve {
     if (limbsIsZero(q.z)) { this.copy(out, p); return; }
     const F = this.field;
     const z1z1 = this.t0, z2z2 = this.t1, u1 = this.t2, u2 = this.t3, s1 = this.t4, s2 = this.t5;
+    // q with Z = 1 (the affine generator table) saves four products.
+    const qAffine = limbsEqual(q.z, F.one);
     F.sqr(z1z1, p.z);
-    F.sqr(z2z2, q.z);
-    F.mul(u1, p.x, z2z2);
+    if (qAffine) {
+      limbsCopy(z2z2, F.one);
+      limbsCopy(u1, p.x);
+      limbsCopy(s1, p.y);
+    } else {
+      F.sqr(z2z2, q.z);
+      F.mul(u1, p.x, z2z2);
+      F.mul(s1, p.y, q.z);
+      F.mul(s1, s1, z2z2);
+    }
     F.mul(u2, q.x, z1z1);
-    F.mul(s1, p.y, q.z);
-    F.mul(s1, s1, z2z2);
     F.mul(s2, q.y, p.z);
     F.mul(s2, s2, z1z1);
     const h = this.t6, r = this.t7, i = this.t8;
@@ -133,11 +158,15 @@ export class Curve {
       else this.setInfinity(out);
       return;
     }
-    // Z3 = ((Z1 + Z2)^2 - Z1Z1 - Z2Z2) H, computed first while Z1, Z2 are intact.
-    F.addTo(u2, p.z, q.z);
-    F.sqr(u2, u2);
-    F.subTo(u2, u2, z1z1);
-    F.subTo(u2, u2, z2z2);
+    // Z3 = ((Z1 + Z2)^2 - Z1Z1 - Z2Z2) H = 2 Z1 Z2 H, computed first while Z1, Z2 are intact.
+    if (qAffine) {
+      F.addTo(u2, p.z, p.z);
+    } else {
+      F.addTo(u2, p.z, q.z);
+      F.sqr(u2, u2);
+      F.subTo(u2, u2, z1z1);
+      F.subTo(u2, u2, z2z2);
+    }
     F.mul(out.z, u2, h);
     F.addTo(i, h, h);
     F.sqr(i, i); // I = (2H)^2
@@ -264,14 +293,29 @@ export function ecdsaVerify(key: EcPublicKey, message: Uint8Array, signature: Ui
   const point = new JacobianPoint(curve.limbs);
   curve.doubleScalarMul(point, u1, u2, key.table);
   if (limbsIsZero(point.z)) return false;
+  // x(point) mod n == r without inverting Z: the affine x is X/Z², so test X == r·Z², and, when
+  // r + n is still below p, X == (r + n)·Z² (x in [n, p) reduces to r too).
   const F = curve.field;
-  const zInv = F.newValue();
-  F.invMont(zInv, point.z);
-  F.sqr(zInv, zInv);
-  const x = F.newValue();
-  F.mul(x, point.x, zInv);
-  F.fromMont(x, x);
-  // x < p < 2n: one conditional subtraction gives x mod n.
-  if (!limbsLess(x, N.m)) N.subTo(x, x, N.m);
-  return limbsEqual(x, r);
+  const z2 = F.newValue();
+  F.sqr(z2, point.z);
+  const candidate = F.newValue();
+  F.toMont(candidate, r);
+  F.mul(candidate, candidate, z2);
+  if (limbsEqual(candidate, point.x)) return true;
+  const rPlusN = F.newValue();
+  if (addPlain(rPlusN, r, N.m) != 0 || !limbsLess(rPlusN, F.m)) return false;
+  F.toMont(candidate, rPlusN);
+  F.mul(candidate, candidate, z2);
+  return limbsEqual(candidate, point.x);
+}
+
+/** out = a + b as plain integers; returns the carry out of the top limb. */
+function addPlain(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): u32 {
+  let carry: u64 = 0;
+  for (let i = 0; i < out.length; i++) {
+    const s = <u64>unchecked(a[i]) + <u64>unchecked(b[i]) + carry;
+    unchecked(out[i] = <u32>s);
+    carry = s >> 32;
+  }
+  return <u32>carry;
 }
