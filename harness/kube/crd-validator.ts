@@ -15,6 +15,11 @@ export class CrdValidator {
 
   constructor(private readonly schemas: CrdSchemas) {}
 
+  /** Whether a served CRD version for the object's apiVersion and kind was loaded. */
+  covers(object: KubeObject): boolean {
+    return this.schemas.has(`${object.apiVersion} ${object.kind}`);
+  }
+
   /** Problems with one object; an apiVersion/kind with no served CRD version is itself a problem. */
   validate(object: KubeObject): string[] {
     const key = `${object.apiVersion} ${object.kind}`;

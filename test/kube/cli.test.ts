@@ -11,7 +11,7 @@ import { runCli } from "../oci/support/image-cli.ts";
 import { missingTools, REGISTRY_BIN, SKOPEO_BIN, startRegistry, type RunningRegistry } from "../oci/support/registry.ts";
 import { skopeoCopy, skopeoInspectDigest, wasmFromLayout } from "../oci/support/skopeo.ts";
 import { tinyWasm } from "../oci/support/tiny-wasm.ts";
-import { crdsMissing, crdValidator } from "./support/crds.ts";
+import { CRD_FILES, crdsMissing, crdValidator } from "./support/crds.ts";
 
 let dir: string;
 let wasm: Uint8Array;
@@ -61,6 +61,19 @@ it("writes YAML to stdout, warns on stderr, and exits 2 on a bad target", async 
   const missing = await runCli(["manifests", path.join(dir, "nope.yaml")]);
   expect(missing.code).toBe(2);
   expect(missing.stderr).toContain("gateway file not found");
+});
+
+it.skipIf(Boolean(crdsMissing))("--crds validates the output against CRD files and names kinds it had no CRD for", async () => {
+  const file = writeGateway("registry.example.com/filters/hello:v1");
+  const all = await runCli(["manifests", file, "--crds", ...CRD_FILES]);
+  expect(all.code, all.stderr).toBe(0);
+  expect(all.stderr).not.toContain("--crds");
+  const onlyPolicy = await runCli(["manifests", file, "--crds", CRD_FILES[0]]);
+  expect(onlyPolicy.code, onlyPolicy.stderr).toBe(0);
+  expect(onlyPolicy.stderr).toContain("warning: --crds: no CRD given for gateway.networking.k8s.io/v1 HTTPRoute; those objects were not validated\n");
+  const absent = await runCli(["manifests", file, "--crds", path.join(dir, "nope.yaml")]);
+  expect(absent.code).toBe(2);
+  expect(absent.stderr).toBe(`proxyscript: --crds: ${path.join(dir, "nope.yaml")} does not exist\n`);
 });
 
 const missing = missingTools(REGISTRY_BIN, SKOPEO_BIN);

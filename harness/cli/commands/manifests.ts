@@ -8,7 +8,9 @@ import path from "node:path";
 import { UserError } from "../errors.ts";
 import { loadGateway } from "../../gateway/load.ts";
 import type { Gateway } from "../../gateway/model.ts";
-import { generateManifests, manifestsToYaml, MANIFEST_TARGETS, type ManifestTarget } from "../../kube/generate.ts";
+import { addIstioWasmPluginSchema, loadCrdSchemas } from "../../kube/crd-json-schema.ts";
+import { CrdValidator } from "../../kube/crd-validator.ts";
+import { generateManifests, ManifestError, manifestsToYaml, MANIFEST_TARGETS, type ManifestTarget } from "../../kube/generate.ts";
 import { resolveCredentials } from "../../oci/credentials.ts";
 import { buildWasmImage } from "../../oci/image.ts";
 import { IMAGE_FORMATS, type ImageFormat } from "../../oci/media-types.ts";
@@ -28,6 +30,7 @@ interface ManifestFlags {
   insecure?: boolean;
   json?: boolean;
   pullSecret?: string;
+  crds?: string[];
 }
 
 /** Pushes the .wasm of every routed filter that names an image; returns digests by filter name. */
@@ -66,7 +69,8 @@ export function register(program: Command): void {
     .option("-p, --password <password>", "registry password for --push (else PROXYSCRIPT_REGISTRY_PASSWORD)")
     .option("--docker-config <file>", "Docker config with `auths` for --push")
     .option("--insecure", "plain HTTP to a non-loopback registry for --push")
-    .option("--json", "print the objects as a JSON list (and warnings as JSON on stderr)")
+    .option("--crds <files...>", "also validate every object against these CRD files (YAML, e.g. the Gateway API and Envoy Gateway CRDs)")
+    .option("--json", "print the objects as a JSON list instead of YAML")
     .action(async (file: string, flags: ManifestFlags) => {
       if (!(MANIFEST_TARGETS as readonly string[]).includes(flags.target)) {
         throw new UserError(`--target must be one of ${MANIFEST_TARGETS.join(", ")}, not "${flags.target}"`);
@@ -74,6 +78,19 @@ export function register(program: Command): void {
       const gateway = await loadGateway(file);
       const imageDigests = flags.push ? await pushFilterImages(gateway, flags) : undefined;
       const { objects, warnings } = generateManifests(gateway, { target: flags.target as ManifestTarget, imageDigests, pullSecret: flags.pullSecret });
+      if (flags.crds) {
+        for (const crd of flags.crds) if (!existsSync(crd)) throw new UserError(`--crds: ${crd} does not exist`);
+        let validator: CrdValidator;
+        try {
+          validator = new CrdValidator(addIstioWasmPluginSchema(loadCrdSchemas(flags.crds)));
+        } catch (error) {
+          throw new UserError(`--crds: cannot read the CRDs: ${(error as Error).message}`);
+        }
+        const uncovered = [...new Set(objects.filter((o) => !validator.covers(o)).map((o) => `${o.apiVersion} ${o.kind}`))];
+        for (const kind of uncovered) warnings.push(`--crds: no CRD given for ${kind}; those objects were not validated`);
+        const problems = objects.filter((o) => validator.covers(o)).flatMap((o) => validator.validate(o));
+        if (problems.length) throw new ManifestError(problems);
+      }
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
       const text = flags.json ? `${JSON.stringify(objects, null, 2)}\n` : manifestsToYaml(objects);
       if (flags.output) {
