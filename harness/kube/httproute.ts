@@ -7,6 +7,8 @@ import { toObjectName } from "./names.ts";
 
 export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+/** Gateway API's Hostname: lower-case DNS name, optionally with a leading "*." wildcard; no port, no IP. */
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * A cluster becomes a Service reference: an endpoint host like `name.namespace.svc[.cluster.local]`
@@ -49,6 +51,11 @@ export function buildHttpRoute(gateway: Gateway, route: Route, problems: string[
     problems.push((error as Error).message);
   }
   const spec: Record<string, unknown> = { parentRefs: [parentRef] };
+  for (const hostname of route.hostnames) {
+    if (!HOSTNAME.test(hostname) || hostname.length > 253 || /^[0-9.]+$/.test(hostname)) {
+      problems.push(`route "${route.name}": hostname "${hostname}" is not a Gateway API hostname (lower-case DNS name, optional leading "*.", no port or IP)`);
+    }
+  }
   if (route.hostnames.length) spec.hostnames = route.hostnames;
   spec.rules = [{ matches: [match], backendRefs: [backendRef], ...(timeout ? { timeouts: { request: timeout } } : {}) }];
   return { apiVersion: `${GATEWAY_API_GROUP}/v1`, kind: "HTTPRoute", metadata: meta(httpRouteName(route), namespace), spec };

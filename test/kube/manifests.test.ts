@@ -225,6 +225,16 @@ describe("problems are reported together, before anything is written", () => {
     );
   });
 
+  it("a hostname an HTTPRoute cannot carry", () => {
+    const gateway = gatewayFrom(BASE);
+    gateway.routes[0].hostnames = ["shop.example.com:8443", "*.example.com"];
+    expect(() => generateManifests(gateway)).toThrow(
+      /route "catalog": hostname "shop\.example\.com:8443" is not a Gateway API hostname \(lower-case DNS name, optional leading "\*\.", no port or IP\)/,
+    );
+    gateway.routes[0].hostnames = ["*.example.com"];
+    expectValid(generateManifests(gateway).objects);
+  });
+
   it("a config that is not JSON", () => {
     const gateway = gatewayFrom(BASE);
     gateway.filters[1].configValue = undefined;
