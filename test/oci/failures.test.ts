@@ -23,7 +23,7 @@ it("an unreachable registry (closed port) is one clear error, not a retry loop",
   await expect(pushImage(buildWasmImage(wasm), parseImageReference(`127.0.0.1:${port}/f/x:v1`), { retry })).rejects.toThrow(
     new RegExp(`cannot reach registry 127\\.0\\.0\\.1:${port} at http://127\\.0\\.0\\.1:${port}/v2/f/x/blobs/sha256:[a-f0-9]{64}: connection refused \\(is the registry running\\?\\)`),
   );
-  expect(Date.now() - started).toBeLessThan(2000);
+  expect(Date.now() - started).toBeLessThan(5000); // no backoff: a closed port is not retried
 });
 
 describe("against a registry that fails on purpose", () => {
