@@ -213,6 +213,21 @@ describe("more formatter commands", () => {
   });
 });
 
+describe("start time", () => {
+  it("formats the request's start time as ISO 8601 with milliseconds, across a leap day", async () => {
+    await withFilter({ request: { set: { "x-start": "%START_TIME%", "x-epoch": "%START_TIME(%s)%" } } }, async (f) => {
+      // From the manual clock's 2024-01-01T00:00:00.000Z to 2024-02-29T13:45:30.123Z.
+      const target = Date.UTC(2024, 1, 29, 13, 45, 30, 123);
+      await f.advanceTime(target - Date.UTC(2024, 0, 1));
+      const r = await f.request({ path: "/" });
+      expect(r.upstreamRequest!.headers["x-start"]).toBe("2024-02-29T13:45:30.123Z");
+      expect(r.upstreamRequest!.headers["x-epoch"]).toBe(String(Math.floor(target / 1000)));
+      await f.advanceTime(Date.UTC(2025, 2, 1, 0, 0, 0, 7) - target);
+      expect((await f.request({ path: "/" })).upstreamRequest!.headers["x-start"]).toBe("2025-03-01T00:00:00.007Z");
+    });
+  });
+});
+
 describe("in a chain", () => {
   it("response operations also apply to a local reply from a later filter (Envoy's response path)", async () => {
     const rateLimit = await buildWasm("filters/rate-limit/index.ts");
