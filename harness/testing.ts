@@ -172,6 +172,25 @@ export const echoUpstream: Upstream = (req) => ({
   body: JSON.stringify({ method: req.method, path: req.path, authority: req.authority, headers: req.headers, body: req.body }),
 });
 
+/** A cluster answer for a unary gRPC call: one length-prefixed message, grpc-status in trailers. */
+export function grpcAnswer(message: string | Uint8Array, status = 0, statusMessage?: string): UpstreamAnswer {
+  const bytes = typeof message === "string" ? encoder.encode(message) : message;
+  const framed = new Uint8Array(5 + bytes.byteLength);
+  new DataView(framed.buffer).setUint32(1, bytes.byteLength, false);
+  framed.set(bytes, 5);
+  const trailers: Record<string, string> = { "grpc-status": String(status) };
+  if (statusMessage !== undefined) trailers["grpc-message"] = statusMessage;
+  return { status: 200, headers: { "content-type": "application/grpc" }, body: status === 0 ? framed : new Uint8Array(0), trailers };
+}
+
+/** The message of a gRPC request a cluster received (the 5-byte length prefix removed). */
+export function grpcRequestMessage(req: UpstreamRequest): Uint8Array {
+  const b = req.bodyBytes;
+  if (b.byteLength < 5) return new Uint8Array(0);
+  const length = new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(1, false);
+  return b.slice(5, 5 + length);
+}
+
 async function forwardToUrl(base: string, req: UpstreamRequest): Promise<UpstreamAnswer> {
   const headers = req.headerList.filter(([k]) => !k.startsWith(":") && k !== "host" && k !== "content-length");
   const res = await fetch(new URL(req.path, base), {

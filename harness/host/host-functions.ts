@@ -2,6 +2,7 @@
 // effects (continue, local reply, close) are deferred until the current call returns, as Envoy does.
 import { BUFFER_TYPE_MAX, BufferType, MAP_TYPE_MAX, MapType, STREAM_TYPE_MAX, StreamType, WasmResult } from "./abi.ts";
 import type { HeaderList } from "./api.ts";
+import { startGrpcCall } from "./grpc-call.ts";
 import { startHttpCall } from "./http-call.ts";
 import { concatBytes, encodeUtf8 } from "./memory.ts";
 import { deserializePairs, headerBytes, PairsFormatError, serializePairs } from "./pairs.ts";
@@ -47,6 +48,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
       case BufferType.VmConfiguration: return { bytes: rt.vmConfig };
       case BufferType.PluginConfiguration: return vm.configuring ? { bytes: rt.pluginConfig } : null;
       case BufferType.HttpCallResponseBody: return vm.callResponse !== null ? { bytes: vm.callResponse.body } : null;
+      case BufferType.GrpcReceiveBuffer: return vm.grpcReceive !== null ? { bytes: vm.grpcReceive } : null;
       case BufferType.HttpRequestBody:
       case BufferType.HttpResponseBody: {
         const b = streamOf()?.body(type);
@@ -302,15 +304,20 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
       return result;
     },
 
-    // gRPC calls need a GrpcService proto and a gRPC upstream; the embedded host does not
-    // implement them and says so with Unimplemented (after the pointer checks Envoy makes).
     proxy_grpc_call(servicePtr: number, serviceSize: number, serviceNamePtr: number, serviceNameSize: number, methodPtr: number,
-      methodSize: number, metadataPtr: number, metadataSize: number, requestPtr: number, requestSize: number): number {
-      if ([mem().view(servicePtr, serviceSize), mem().view(serviceNamePtr, serviceNameSize), mem().view(methodPtr, methodSize),
-        mem().view(metadataPtr, metadataSize), mem().view(requestPtr, requestSize)].includes(null)) return WasmResult.InvalidMemoryAccess;
-      rt.log("warn", "host: proxy_grpc_call is not implemented by the embedded host (Unimplemented)", vm.worker);
-      return WasmResult.Unimplemented;
+      methodSize: number, metadataPtr: number, metadataSize: number, requestPtr: number, requestSize: number, timeoutMs: number, tokenPtr: number): number {
+      const service = mem().copy(servicePtr, serviceSize);
+      const serviceName = mem().string(serviceNamePtr, serviceNameSize);
+      const method = mem().string(methodPtr, methodSize);
+      const metadata = readPairs(metadataPtr, metadataSize, "proxy_grpc_call");
+      const message = mem().copy(requestPtr, requestSize);
+      if (service === null || serviceName === null || method === null || metadata === null || message === null) return WasmResult.InvalidMemoryAccess;
+      const { result, token } = startGrpcCall(vm, service, serviceName, method, metadata, message, timeoutMs >>> 0);
+      if (result !== WasmResult.Ok) return result;
+      return mem().setU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
+    // Streaming gRPC is not implemented by the embedded host: it says so with Unimplemented
+    // (after the pointer checks Envoy makes) instead of hanging.
     proxy_grpc_stream(servicePtr: number, serviceSize: number, serviceNamePtr: number, serviceNameSize: number, methodPtr: number,
       methodSize: number, metadataPtr: number, metadataSize: number): number {
       if ([mem().view(servicePtr, serviceSize), mem().view(serviceNamePtr, serviceNameSize), mem().view(methodPtr, methodSize),
@@ -318,12 +325,13 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
       rt.log("warn", "host: proxy_grpc_stream is not implemented by the embedded host (Unimplemented)", vm.worker);
       return WasmResult.Unimplemented;
     },
-    proxy_grpc_send(_token: number, ptr: number, size: number): number {
+    proxy_grpc_send(token: number, ptr: number, size: number): number {
       if (mem().view(ptr, size) === null) return WasmResult.InvalidMemoryAccess;
-      return WasmResult.NotFound;
+      // Envoy: a call token cannot be sent on; no stream tokens exist here.
+      return (token & 1) === 1 ? WasmResult.BadArgument : WasmResult.NotFound;
     },
-    proxy_grpc_cancel: (): number => WasmResult.NotFound,
-    proxy_grpc_close: (): number => WasmResult.NotFound,
+    proxy_grpc_cancel: (token: number): number => cancelGrpc(token >>> 0),
+    proxy_grpc_close: (token: number): number => cancelGrpc(token >>> 0),
 
     proxy_set_tick_period_milliseconds(period: number): number {
       vm.tickCancel?.();
@@ -406,6 +414,14 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
 
     emscripten_notify_memory_growth: (): void => {},
   };
+
+  /** Envoy's grpcCancel/grpcClose on a unary call: cancel it, no callback follows. */
+  function cancelGrpc(token: number): number {
+    const cancel = vm.pendingGrpcCalls.get(token);
+    if (cancel === undefined) return WasmResult.NotFound;
+    cancel();
+    return WasmResult.Ok;
+  }
 
   function continueOn(type: StreamType): number {
     if (type === StreamType.Downstream || type === StreamType.Upstream) return WasmResult.BadArgument;

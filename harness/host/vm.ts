@@ -67,6 +67,10 @@ export class WasmVm {
   /** Outstanding http_call tokens → cancel. */
   readonly pendingCalls = new Map<number, () => void>();
   nextCallToken = 1;
+  /** Outstanding gRPC call tokens (odd) → cancel; the message visible during proxy_on_grpc_receive. */
+  readonly pendingGrpcCalls = new Map<number, () => void>();
+  nextGrpcToken = 1;
+  grpcReceive: Uint8Array | null = null;
   tickCancel: (() => void) | undefined;
   tickPeriodMs = 0;
   /** proxy_on_done returned false at shutdown: the root waits for proxy_done. */
@@ -192,8 +196,7 @@ export class WasmVm {
     this.failed = true;
     this.failure = message;
     this.tickCancel?.();
-    for (const cancel of this.pendingCalls.values()) cancel();
-    this.pendingCalls.clear();
+    this.cancelOutstanding();
     this.runtime.log("critical", `wasm VM failed: ${message}`, this.worker);
     this.afterCall.length = 0;
     this.onFailure?.(this, message);
@@ -276,11 +279,16 @@ export class WasmVm {
     else this.pendingDone = true;
   }
 
+  private cancelOutstanding(): void {
+    for (const cancel of [...this.pendingCalls.values(), ...this.pendingGrpcCalls.values()]) cancel();
+    this.pendingCalls.clear();
+    this.pendingGrpcCalls.clear();
+  }
+
   /** Stops the tick and outstanding calls (plugin close). */
   dispose(): void {
     this.tickCancel?.();
-    for (const cancel of this.pendingCalls.values()) cancel();
-    this.pendingCalls.clear();
+    this.cancelOutstanding();
   }
 }
 

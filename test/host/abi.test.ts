@@ -164,7 +164,7 @@ describe("everything else", () => {
     expect(h["x-buffer-bad-type"]).toBe("2");
     expect(h["x-foreign"]).toBe("1");
     expect(h["x-foreign-echo"]).toBe("0/ping-pong");
-    expect(h["x-grpc-call"]).toBe("12"); // Unimplemented in the embedded host
+    expect(h["x-grpc-call"]).toBe("4"); // unknown cluster → ParseFailure, as Envoy answers
     expect(h["x-effective-bad"]).toBe("2");
     expect(h["x-status"]).toBe("0");
     expect(h["x-http-call-bad-cluster"]).toBe("2"); // unknown cluster → BadArgument
