@@ -103,5 +103,13 @@ describe.skipIf(Boolean(missing))("manifests --push", () => {
     await skopeoCopy(ref, layout, "v1");
     expect((await wasmFromLayout(layout, "v1")).wasm.equals(Buffer.from(wasm))).toBe(true);
     if (!crdsMissing) expect(objects.flatMap((o) => crdValidator().validate(o))).toEqual([]);
+
+    // Builds are reproducible: the digest computed offline from the .wasm is the one pushed.
+    const offline = await runCli(["manifests", file, "--digests-from-wasm", "--json"]);
+    expect(offline.code, offline.stderr).toBe(0);
+    const offlinePolicy = (JSON.parse(offline.stdout) as KubeObject[]).find((o) => o.kind === "EnvoyExtensionPolicy")!;
+    expect(offlinePolicy.spec.wasm).toEqual(policy.spec.wasm);
+    const both = await runCli(["manifests", file, "--push", "--digests-from-wasm"]);
+    expect(both.stderr).toBe("proxyscript: give --push or --digests-from-wasm, not both\n");
   });
 });

@@ -31,6 +31,7 @@ interface ManifestFlags {
   json?: boolean;
   pullSecret?: string;
   crds?: string[];
+  digestsFromWasm?: boolean;
 }
 
 /** Pushes the .wasm of every routed filter that names an image; returns digests by filter name. */
@@ -55,6 +56,22 @@ export async function pushFilterImages(gateway: Gateway, flags: Pick<ManifestFla
   return digests;
 }
 
+/**
+ * The digest each routed image filter's image has when built from its local .wasm: image builds are
+ * reproducible, so this is the digest `image push`/`--push` produced (or will produce) for that module.
+ */
+export async function localImageDigests(gateway: Gateway, format: string): Promise<Map<string, string>> {
+  if (!(IMAGE_FORMATS as readonly string[]).includes(format)) throw new UserError(`--format must be one of ${IMAGE_FORMATS.join(", ")}, not "${format}"`);
+  const digests = new Map<string, string>();
+  for (const filter of gateway.filters) {
+    if (!filter.code.image || filter.code.imageDigest || !gateway.routes.some((r) => r.filters.includes(filter.name))) continue;
+    if (!existsSync(filter.code.wasm)) throw new UserError(`--digests-from-wasm: filter "${filter.name}": ${filter.code.wasm} does not exist; build it first`);
+    const image = buildWasmImage(await readWasmFile(filter.code.wasm), { format: format as ImageFormat, rootIds: filter.rootId ? [filter.rootId] : [] });
+    digests.set(filter.name, image.digest);
+  }
+  return digests;
+}
+
 export function register(program: Command): void {
   program
     .command("manifests")
@@ -63,8 +80,9 @@ export function register(program: Command): void {
     .option("--target <target>", `${MANIFEST_TARGETS.join(" or ")}`, "envoy-gateway")
     .option("-o, --output <file>", "write the YAML here instead of stdout")
     .option("--push", "push each filter's .wasm to its image first and use the pushed digests")
+    .option("--digests-from-wasm", "without pushing: use the digest each image has when built from the local .wasm (builds are reproducible)")
     .option("--pull-secret <name>", "docker-registry Secret the cluster pulls private images with")
-    .option("--format <variant>", "image variant for --push: compat or oci", "compat")
+    .option("--format <variant>", "image variant for --push and --digests-from-wasm: compat or oci", "compat")
     .option("-u, --username <user>", "registry user for --push (else PROXYSCRIPT_REGISTRY_USER, else ~/.docker/config.json)")
     .option("-p, --password <password>", "registry password for --push (else PROXYSCRIPT_REGISTRY_PASSWORD)")
     .option("--docker-config <file>", "Docker config with `auths` for --push")
@@ -76,7 +94,12 @@ export function register(program: Command): void {
         throw new UserError(`--target must be one of ${MANIFEST_TARGETS.join(", ")}, not "${flags.target}"`);
       }
       const gateway = await loadGateway(file);
-      const imageDigests = flags.push ? await pushFilterImages(gateway, flags) : undefined;
+      if (flags.push && flags.digestsFromWasm) throw new UserError("give --push or --digests-from-wasm, not both");
+      const imageDigests = flags.push
+        ? await pushFilterImages(gateway, flags)
+        : flags.digestsFromWasm
+          ? await localImageDigests(gateway, flags.format)
+          : undefined;
       const { objects, warnings } = generateManifests(gateway, { target: flags.target as ManifestTarget, imageDigests, pullSecret: flags.pullSecret });
       if (flags.crds) {
         for (const crd of flags.crds) if (!existsSync(crd)) throw new UserError(`--crds: ${crd} does not exist`);
