@@ -72,6 +72,21 @@ function joinPath(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
+/** PGV's well-known header regexes; "loose" is their `strict: false` form (no NUL, CR or LF). */
+const WELL_KNOWN: Record<string, { strict: RegExp; loose: RegExp }> = {
+  HTTP_HEADER_NAME: { strict: /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/, loose: /^[^\u0000\n\r]*$/ },
+  HTTP_HEADER_VALUE: { strict: /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/, loose: /^[^\u0000\n\r]*$/ },
+};
+
+/** An RE2 pattern as a JS RegExp, or undefined where the syntax differs (then the rule is skipped). */
+function jsRegExp(pattern: string): RegExp | undefined {
+  try {
+    return new RegExp(pattern, "u");
+  } catch {
+    return undefined;
+  }
+}
+
 function jsonName(protoName: string): string {
   return protoName.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
@@ -151,7 +166,8 @@ class ProtoJsonChecker {
       if (!isPlainObject(value)) return this.error(path, `expected a map (object), got ${describeValue(value)}`);
       for (const [k, v] of Object.entries(value)) {
         if (field.keyType !== "string" && field.keyType !== "bool" && !/^-?[0-9]+$/.test(k)) this.error(`${path}.${k}`, `map key must be a ${field.keyType}`);
-        this.single(field, v, `${path}.${k}`, undefined);
+        if (rules?.map?.keys) this.scalarRules(field.keyType, k, rules.map.keys as Rules, `${path}.${k}`);
+        this.single(field, v, `${path}.${k}`, rules?.map?.values as Rules | undefined);
       }
       const minPairs = rules?.map?.min_pairs;
       if (minPairs !== undefined && Object.keys(value).length < Number(minPairs)) this.error(path, `must have at least ${minPairs} entries`);
@@ -243,6 +259,19 @@ class ProtoJsonChecker {
       if (rules.min_bytes !== undefined && bytes < Number(rules.min_bytes)) this.error(path, `must be at least ${rules.min_bytes} bytes long`);
       if (rules.max_bytes !== undefined && bytes > Number(rules.max_bytes)) this.error(path, `must be at most ${rules.max_bytes} bytes long`);
       if (typeof rules.prefix === "string" && !value.startsWith(rules.prefix)) this.error(path, `must start with ${JSON.stringify(rules.prefix)}`);
+      if (Array.isArray(rules.in) && !rules.in.includes(value)) this.error(path, `must be one of ${rules.in.map((v) => JSON.stringify(v)).join(", ")}`);
+      if (typeof rules.pattern === "string") {
+        const pattern = jsRegExp(rules.pattern);
+        if (pattern && !pattern.test(value)) this.error(path, `must match ${rules.pattern}`);
+      }
+      if (typeof rules.well_known_regex === "string") {
+        const check = WELL_KNOWN[rules.well_known_regex]?.[rules.strict === false ? "loose" : "strict"];
+        if (check && !check.test(value)) this.error(path, `is not a valid ${rules.well_known_regex === "HTTP_HEADER_NAME" ? "header name" : "header value"}`);
+      }
+      return;
+    }
+    if (typeof value === "boolean") {
+      if (rules.const !== undefined && value !== rules.const) this.error(path, `must be ${rules.const}`);
       return;
     }
     const n = Number(value);
@@ -252,6 +281,7 @@ class ProtoJsonChecker {
     if (rules.lt !== undefined && !(n < Number(rules.lt))) this.error(path, `must be less than ${rules.lt}`);
     if (rules.lte !== undefined && !(n <= Number(rules.lte))) this.error(path, `must be at most ${rules.lte}`);
     if (Array.isArray(rules.in) && !rules.in.map(Number).includes(n)) this.error(path, `must be one of ${rules.in.join(", ")}`);
+    if (Array.isArray(rules.not_in) && rules.not_in.map(Number).includes(n)) this.error(path, `must not be one of ${rules.not_in.join(", ")}`);
   }
 
   private durationRules(rules: Record<string, unknown>, value: string, path: string): void {
@@ -271,7 +301,8 @@ class ProtoJsonChecker {
       if (present.has(field.name) || field.partOf) continue;
       const rules = validateRules(field.parsedOptions);
       if (!rules) continue;
-      if (rules.message?.required) this.error(at(field.name), "is required");
+      if (rules.message?.required || rules.any?.required || rules.duration?.required || rules.timestamp?.required) this.error(at(field.name), "is required");
+      else if (rules.bool?.const === true) this.error(at(field.name), "must be true");
       else if (field.repeated && rules.repeated?.min_items !== undefined && Number(rules.repeated.min_items) > 0) this.error(at(field.name), `is required (at least ${rules.repeated.min_items} items)`);
       else if (field.map && rules.map?.min_pairs !== undefined && Number(rules.map.min_pairs) > 0) this.error(at(field.name), `is required (at least ${rules.map.min_pairs} entries)`);
       else if ((rules.string?.min_len !== undefined || rules.string?.min_bytes !== undefined) && Number(rules.string.min_len ?? rules.string.min_bytes) > 0) this.error(at(field.name), "is required (a non-empty string)");

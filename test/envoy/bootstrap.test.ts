@@ -188,6 +188,20 @@ describe("the validator catches what Envoy would refuse", () => {
     expect(errors).toContainEqual({ path, message: expect.stringMatching(message) });
   });
 
+  it("checks the other PGV rules Envoy's API uses: header-name regexes, required Any, bool const", () => {
+    const b = clone(good);
+    hcmOf(b).route_config.virtual_hosts[0].routes[0].match.headers[0].name = "x-admin\nInjected: 1";
+    expect(checkBootstrap(b).errors).toEqual([
+      {
+        path: "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].match.headers[0].name",
+        message: "is not a valid header name",
+      },
+    ]);
+    expect(validateEnvoyConfig({ name: "ext" }, "envoy.config.core.v3.TypedExtensionConfig").errors).toEqual([{ path: "typed_config", message: "is required" }]);
+    expect(validateEnvoyConfig({ disabled: false }, "envoy.extensions.filters.http.lua.v3.LuaPerRoute").errors).toEqual([{ path: "disabled", message: "must be true" }]);
+    expect(validateEnvoyConfig({ disabled: true }, "envoy.extensions.filters.http.lua.v3.LuaPerRoute").errors).toEqual([]);
+  });
+
   it("looks inside a TypedStruct at the message it carries", () => {
     const typedStruct = (value: Json) => ({
       "@type": "type.googleapis.com/xds.type.v3.TypedStruct",
