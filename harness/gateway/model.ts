@@ -39,7 +39,7 @@ export interface Route {
   hostnames: string[];
   /** Names of the filters that run on this route, in chain order. Default: every filter. */
   filters: string[];
-  /** Route timeout in milliseconds. Default 15000. */
+  /** Route timeout in milliseconds. Default 15000. 0 ("0s") disables it, as in Envoy. */
   timeoutMs: number;
 }
 
