@@ -10,12 +10,15 @@ import type { Gateway } from "../gateway/model.ts";
 import { mismatches, type ObservedResponse } from "./expect.ts";
 import type { Scenario, ScenarioRequest } from "./model.ts";
 
-export type Runtime = "embedded" | "envoy";
+/** "url": send to an already running gateway at `baseUrl` (nothing is started or rewired). */
+export type Runtime = "embedded" | "envoy" | "url";
 
 export interface RunOptions {
   runtime: Runtime;
   /** Envoy image for the "envoy" runtime. */
   envoyImage?: string;
+  /** For runtime "url": where the running gateway listens. */
+  baseUrl?: string;
   /** Per-request time limit. Default 10 s. */
   requestTimeoutMs?: number;
 }
@@ -114,6 +117,11 @@ async function runEnvoy(gateway: Gateway, scenario: Scenario, options: RunOption
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
+  if (options.runtime === "url") {
+    if (!options.baseUrl) throw new UserError('runtime "url" needs a baseUrl (the running gateway\'s address)');
+    const requests = await runRequests(options.baseUrl, scenario, options);
+    return { scenario: scenario.name, runtime: options.runtime, passed: requests.every((r) => r.failures.length === 0), requests };
+  }
   const gateway = await loadGateway(scenario.gateway);
   checkEchoClusters(gateway, scenario);
   const requests = options.runtime === "embedded" ? await runEmbedded(gateway, scenario, options) : await runEnvoy(gateway, scenario, options);

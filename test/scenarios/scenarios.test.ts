@@ -131,6 +131,23 @@ describe("runScenario: embedded proxy", () => {
     ]);
   });
 
+  it.skipIf(!PROXY_PRESENT)("runtime url: the same scenario against a gateway that is already running", async () => {
+    const { startProxy, startEchoServer } = await import("../../harness/proxy/index.ts");
+    const { loadGateway } = await import("../../harness/gateway/load.ts");
+    const echo = await startEchoServer();
+    const gateway = await loadGateway(path.join(here, "gateway", "proxyscript.yaml"));
+    gateway.clusters[0].endpoints = [{ host: "127.0.0.1", port: echo.port }];
+    const proxy = await startProxy(gateway, { port: 0, address: "127.0.0.1" });
+    try {
+      const result = await runScenario(await loadScenario(SCENARIO), { runtime: "url", baseUrl: proxy.url });
+      expect(formatScenarioResult(result)).toMatch(/^PASS gatekeeper and hello \(url\)/);
+      await expect(runScenario(await loadScenario(SCENARIO), { runtime: "url" })).rejects.toThrow('runtime "url" needs a baseUrl');
+    } finally {
+      await proxy.close();
+      await echo.close();
+    }
+  });
+
   it.skipIf(!PROXY_PRESENT)("an echo entry naming an unknown cluster is an error", async () => {
     const bad = parseScenario("gateway: gateway/proxyscript.yaml\necho: [nope]\nrequests: [{ path: /, expect: {} }]\n", path.join(here, "bad.yaml"));
     await expect(runScenario(bad, { runtime: "embedded" })).rejects.toThrow('echo names an unknown cluster "nope"');

@@ -90,15 +90,19 @@ export function register(program: Command): void {
     .command("scenario")
     .description("run scenario files (requests + expectations) against Envoy in Docker, or the embedded proxy")
     .argument("<scenario...>", "scenario YAML files")
-    .option("--runtime <runtime>", '"envoy" or "embedded"', "envoy")
+    .option("--runtime <runtime>", '"envoy", "embedded", or "url" (a gateway already running at --url)', "envoy")
+    .option("--url <url>", 'for --runtime url: the running gateway, e.g. http://127.0.0.1:10000')
     .option("--image <image>", "Envoy image", ENVOY_IMAGE)
     .option("--json", "print the results as JSON")
-    .action(async (files: string[], flags: { runtime: string; image: string; json?: boolean }) => {
-      if (flags.runtime !== "envoy" && flags.runtime !== "embedded") throw new UserError(`--runtime: expected "envoy" or "embedded", got "${flags.runtime}"`);
+    .action(async (files: string[], flags: { runtime: string; image: string; url?: string; json?: boolean }) => {
+      if (flags.runtime !== "envoy" && flags.runtime !== "embedded" && flags.runtime !== "url") {
+        throw new UserError(`--runtime: expected "envoy", "embedded" or "url", got "${flags.runtime}"`);
+      }
+      if (flags.runtime === "url" && !flags.url) throw new UserError("--runtime url needs --url <address of the running gateway>");
       const { loadScenario, runScenario, formatScenarioResult } = await import("../../scenario/index.ts");
       const results = [];
       for (const file of files) {
-        const result = await runScenario(await loadScenario(file), { runtime: flags.runtime, envoyImage: flags.image }).catch(rethrowConfigError);
+        const result = await runScenario(await loadScenario(file), { runtime: flags.runtime, envoyImage: flags.image, baseUrl: flags.url }).catch(rethrowConfigError);
         results.push(result);
         if (!flags.json) process.stdout.write(formatScenarioResult(result) + "\n");
       }
