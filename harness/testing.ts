@@ -8,8 +8,10 @@
 // Conventions: header names are lower-case; `headers` objects join repeated headers with ", "
 // (as HTTP allows) and `headerList` keeps every pair in order. Time is a manual clock (starting
 // 2024-01-01T00:00:00Z) unless you pass one: `advanceTime(ms)` drives ticks and http_call timeouts
-// deterministically. Each loadFilter/loadChain has its own shared data and queues. `logs` of a
+// deterministically. Like Envoy, requests get x-forwarded-proto and x-request-id (unless given)
+// before the first filter. Each loadFilter/loadChain has its own shared data and queues. `logs` of a
 // response are the lines written while it ran; with concurrent requests they interleave.
+import { randomUUID } from "node:crypto";
 import type { CallbackRecord, Clock, ClusterRequest, ClusterResolver, ClusterResponse, HeaderList, LogEntry, LogLevel, Plugin } from "./host/api.ts";
 import { createManualClock, type ManualClock } from "./host/clock.ts";
 import { createFilterChain } from "./host/filter-chain.ts";
@@ -262,6 +264,9 @@ export async function loadChain(filters: Array<FilterOptions & { wasm: string | 
       [":method", req.method ?? "GET"], [":path", req.path], [":authority", req.authority ?? "example.com"], [":scheme", req.scheme ?? "http"],
       ...toHeaderList(req.headers).filter(([k]) => !k.startsWith(":")),
     ];
+    // Envoy's connection manager adds these before any filter runs (as `proxyscript run` does).
+    if (!requestHeaders.some(([k]) => k === "x-forwarded-proto")) requestHeaders.push(["x-forwarded-proto", req.scheme ?? "http"]);
+    if (!requestHeaders.some(([k]) => k === "x-request-id")) requestHeaders.push(["x-request-id", randomUUID()]);
     const chunks = toChunks(req.body);
     const trailers = toHeaderList(req.trailers);
 

@@ -85,6 +85,7 @@ describe("properties", () => {
     ["request.useragent", hex("vitest")],
     ["request.headers.x-op", hex("prop:request.headers.x-op")],
     ["request.protocol", hex("HTTP/1.1")],
+    ["request.headers.x-forwarded-proto", hex("http")],
     ["source.address", hex("203.0.113.7:51234")],
     ["source.port", hex(51234n)],
     ["destination.port", hex(10000n)],

@@ -18,6 +18,8 @@ describe("request()", () => {
     const echoed = JSON.parse(r.body);
     expect(echoed).toMatchObject({ method: "PUT", path: "/items/1", authority: "example.com", body: "payload" });
     expect(echoed.headers["x-multi"]).toBe("a, b");
+    expect(echoed.headers["x-forwarded-proto"]).toBe("http");
+    expect(echoed.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.upstreamRequest!.headerList.filter(([k]) => k === "x-multi")).toEqual([["x-multi", "a"], ["x-multi", "b"]]);
     expect(r.actions.map((a) => a.callback)).toContain("on_request_body");
     expect(r.metrics["api_requests"]).toBeGreaterThan(0n);
