@@ -3,6 +3,7 @@
 // plugin.wasm; otherwise the last layer as OCI tar+gzip with plugin.wasm (compat), otherwise
 // exactly two layers one of which has the wasm content media type (oci). Pull and the tests use
 // this, so an image we accept is one those fetchers accept.
+import { UserError } from "../cli/errors.ts";
 import type { ImageManifest } from "./image.ts";
 import { DOCKER_LAYER_TAR_GZIP, DOCKER_MANIFEST_V2, OCI_LAYER_TAR_GZIP, WASM_CONTENT_LAYER } from "./media-types.ts";
 import { extractPluginWasm } from "./plugin-layer.ts";
@@ -41,7 +42,7 @@ export async function extractWasmFromImage(manifest: ImageManifest, readBlob: Bl
     try {
       return { wasm: await lastTarGzipLayer(manifest, DOCKER_LAYER_TAR_GZIP, readBlob), variant: "docker" };
     } catch (error) {
-      throw wrapUnlessDigest(error, "could not extract the Wasm file from the image as a Docker image");
+      throw wrapUnlessTransport(error, "could not extract the Wasm file from the image as a Docker image");
     }
   }
   let compatError: unknown;
@@ -53,14 +54,14 @@ export async function extractWasmFromImage(manifest: ImageManifest, readBlob: Bl
   try {
     return { wasm: await wasmArtifactLayer(manifest, readBlob), variant: "oci" };
   } catch (ociError) {
-    throw wrapUnlessDigest(compatError, "", ociError);
+    throw wrapUnlessTransport(compatError, "", ociError);
   }
 }
 
-/** A digest mismatch is a transport problem, not a format problem: let it through as it is. */
-function wrapUnlessDigest(error: unknown, prefix: string, ociError?: unknown): Error {
+/** Registry and transport failures (digest mismatch, size, auth: UserErrors) are not format problems: pass them on as they are. */
+function wrapUnlessTransport(error: unknown, prefix: string, ociError?: unknown): Error {
   for (const e of [error, ociError]) {
-    if (e instanceof Error && e.name === "DigestMismatchError") return e;
+    if (e instanceof UserError) return e;
   }
   if (ociError === undefined) return new InvalidWasmImageError(`${prefix}: ${(error as Error).message}`);
   return new InvalidWasmImageError(

@@ -26,6 +26,9 @@ export interface RegistryClientOptions {
   timeoutMs?: number;
 }
 
+/** Envoy Gateway refuses modules over 256 MiB; a layer (gzip adds little) gets some headroom. */
+export const MAX_BLOB_BYTES = 300 * 1024 * 1024;
+
 const CONNECTION_DROPPED = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "ETIMEDOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 function errorCode(error: unknown): string | undefined {
@@ -226,12 +229,17 @@ export class RegistryClient {
   }
 
   /** GETs a blob and verifies its digest. */
-  async getBlob(digest: string): Promise<Uint8Array> {
+  async getBlob(digest: string, maxBytes = MAX_BLOB_BYTES): Promise<Uint8Array> {
     return this.withRetry(`fetching blob ${digest}`, async () => {
       const response = await this.request(
         { method: "GET", url: `${this.repoPath}/blobs/${digest}`, expect: [200], what: `GET blob ${digest}` },
         this.pullScope,
       );
+      const length = Number(response.headers.get("content-length") ?? "0");
+      if (length > maxBytes) {
+        await response.body?.cancel();
+        throw new UserError(`blob ${digest} of ${this.options.repository} is ${length} bytes; more than the ${maxBytes} a Wasm image layer may have`);
+      }
       const bytes = new Uint8Array(await response.arrayBuffer());
       verifyDigest(bytes, digest, `blob ${digest} of ${this.options.repository}`);
       return bytes;

@@ -80,7 +80,7 @@ describe("against a registry that fails on purpose", () => {
     const layer = image.manifest.layers[0].digest;
     registry.corruptBlobs.set(layer, Buffer.from("not the layer you pushed"));
     await expect(pullImage(parseImageReference(`${registry.host}/f/corrupt:v1`), { retry })).rejects.toThrow(
-      new RegExp(`digest mismatch for blob ${layer} of f/corrupt: expected ${layer}, got sha256:[a-f0-9]{64}`),
+      new RegExp(`^digest mismatch for blob ${layer} of f/corrupt: expected ${layer}, got sha256:[a-f0-9]{64}`),
     );
   });
 
@@ -97,6 +97,16 @@ describe("against a registry that fails on purpose", () => {
     registry.manifests.set(`f/lying:${image.digest}`, { bytes: Buffer.from(other.manifestBytes), type: "application/vnd.oci.image.manifest.v1+json" });
     await expect(pullImage(parseImageReference(`${registry.host}/f/lying@${image.digest}`), { retry })).rejects.toThrow(
       new RegExp(`digest mismatch for manifest f/lying:${image.digest}: expected ${image.digest}, got ${other.digest}`),
+    );
+  });
+
+  it("refuses a blob larger than a Wasm image layer may be, without downloading it", async () => {
+    const image = buildWasmImage(wasm);
+    await pushImage(image, parseImageReference(`${registry.host}/f/huge:v1`), { retry });
+    const layer = image.manifest.layers[0].digest;
+    registry.hugeBlobs.set(layer, 2 * 1024 * 1024 * 1024);
+    await expect(pullImage(parseImageReference(`${registry.host}/f/huge:v1`), { retry })).rejects.toThrow(
+      new RegExp(`^blob ${layer} of f/huge is 2147483648 bytes; more than the 314572800 a Wasm image layer may have$`),
     );
   });
 

@@ -21,6 +21,8 @@ export interface FakeRegistry {
   faults: Fault[];
   /** Serve these bytes for the blob instead of the stored ones (a corrupt registry or proxy). */
   corruptBlobs: Map<string, Buffer>;
+  /** Announce this Content-Length for these blobs (then close): a registry serving something huge. */
+  hugeBlobs: Map<string, number>;
   /** Send this Docker-Content-Digest with manifests instead of the true one. */
   lyingManifestDigest?: string;
   stop(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startFakeRegistry(): Promise<FakeRegistry> {
     log: [],
     faults: [],
     corruptBlobs: new Map(),
+    hugeBlobs: new Map(),
   };
   const uploads = new Map<string, Buffer[]>();
   let uploadCounter = 0;
@@ -91,6 +94,12 @@ export async function startFakeRegistry(): Promise<FakeRegistry> {
         state.blobs.set(digest, whole);
         uploads.delete(id);
         res.writeHead(201, { location: `/v2/${repo}/blobs/${digest}`, "docker-content-digest": digest }).end();
+        return;
+      }
+      if (kind === "blobs" && state.hugeBlobs.has(rest) && method === "GET") {
+        res.writeHead(200, { "content-length": state.hugeBlobs.get(rest)! });
+        res.write(Buffer.alloc(1024));
+        setTimeout(() => res.destroy(), 100);
         return;
       }
       if (kind === "blobs") {
