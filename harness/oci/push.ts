@@ -42,6 +42,9 @@ export async function pushImage(image: WasmImage, ref: ImageReference, options: 
   const progress = options.progress ?? silentProgress;
   const label = (digest: string) => `uploading ${digest.slice(7, 19)}`;
   const client = clientFor(ref, options, (digest, sent, total) => progress.update(label(digest), sent, total));
+  if (ref.digest && ref.digest !== image.digest) {
+    throw new UserError(`the reference names digest ${ref.digest} but the image's digest is ${image.digest}`);
+  }
   const uploaded: string[] = [];
   const skipped: string[] = [];
   try {
@@ -55,9 +58,6 @@ export async function pushImage(image: WasmImage, ref: ImageReference, options: 
       uploaded.push(digest);
     }
     const tagOrDigest = ref.tag ?? image.digest;
-    if (ref.digest && ref.digest !== image.digest) {
-      throw new UserError(`the reference names digest ${ref.digest} but the image's digest is ${image.digest}`);
-    }
     const reported = await client.putManifest(tagOrDigest, image.manifest.mediaType ?? OCI_MANIFEST, image.manifestBytes);
     if (reported && reported !== image.digest) {
       throw new UserError(`the registry stored the manifest as ${reported}, not ${image.digest}: it rewrote the manifest`);

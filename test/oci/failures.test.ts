@@ -110,6 +110,14 @@ describe("against a registry that fails on purpose", () => {
     );
   });
 
+  it("refuses to push under a digest that is not the image's, before uploading anything", async () => {
+    const other = `sha256:${"0".repeat(64)}`;
+    await expect(pushImage(buildWasmImage(wasm), parseImageReference(`${registry.host}/f/pinned:v1@${other}`), { retry })).rejects.toThrow(
+      new RegExp(`the reference names digest ${other} but the image's digest is sha256:[a-f0-9]{64}`),
+    );
+    expect(registry.log).toEqual([]);
+  });
+
   it("names the missing image on pull", async () => {
     await expect(pullImage(parseImageReference(`${registry.host}/f/none:v9`), { retry })).rejects.toThrow(
       /127\.0\.0\.1:\d+\/f\/none:v9 not found in the registry/,
