@@ -65,6 +65,18 @@ export function register(program: Command): void {
     });
 
   envoy
+    .command("validate")
+    .description("check an envoy.yaml (generated or hand-written) against Envoy's API definitions")
+    .argument("<file>", "Envoy bootstrap, YAML or JSON")
+    .action(async (file: string) => {
+      const { checkEnvoyFile } = await import("../../envoy/check-file.ts");
+      const { errors, warnings } = await checkEnvoyFile(file);
+      for (const w of warnings) process.stderr.write(`proxyscript: warning: ${w}\n`);
+      if (errors.length) throw new UserError(`${file} is not a valid Envoy bootstrap:\n${errors.join("\n")}`);
+      process.stdout.write(`proxyscript: ${file} is a valid Envoy v3 bootstrap\n`);
+    });
+
+  envoy
     .command("up")
     .description("start Envoy in Docker with the gateway's filters; waits until it is ready and prints its URL")
     .argument("[gateway]", `gateway file (default ${DEFAULT_GATEWAY})`)
