@@ -3,22 +3,25 @@
 // as HTTP methods are; header conditions test the request header's value.
 import { headerValueProblem } from "./header-names";
 import { ConfigErrors, fieldPath, itemPath, JsonValue } from "../../sdk/index";
+import { compileRegex, Regex } from "../../sdk/regex/index";
 
 export enum HeaderTest {
   Exact,
   Prefix,
   Present,
   Absent,
+  Regex,
 }
 
 export class HeaderCondition {
-  constructor(public name: string, public test: HeaderTest, public value: string) {}
+  constructor(public name: string, public test: HeaderTest, public value: string, public regex: Regex | null = null) {}
 
   holds(actual: string | null): bool {
     switch (this.test) {
       case HeaderTest.Present: return actual !== null;
       case HeaderTest.Absent: return actual === null;
       case HeaderTest.Exact: return actual !== null && actual == this.value;
+      case HeaderTest.Regex: return actual !== null && this.regex!.test(actual);
       default: return actual !== null && actual.startsWith(this.value);
     }
   }
@@ -35,6 +38,8 @@ export class RequestMatch {
   prefix: string | null = null;
   path: string | null = null;
   method: string | null = null;
+  /** Must match the whole path (without query), as Envoy's safe_regex. */
+  pathRegex: Regex | null = null;
   headers: HeaderCondition[] = [];
 
   matches(request: RequestFacts): bool {
@@ -42,10 +47,12 @@ export class RequestMatch {
     if (method !== null && request.method() != method) return false;
     const prefix = this.prefix;
     const exact = this.path;
-    if (prefix !== null || exact !== null) {
+    const pathRegex = this.pathRegex;
+    if (prefix !== null || exact !== null || pathRegex !== null) {
       const path = withoutQuery(request.path());
       if (prefix !== null && !path.startsWith(prefix)) return false;
       if (exact !== null && path != exact) return false;
+      if (pathRegex !== null && !pathRegex.test(path)) return false;
     }
     for (let i = 0; i < this.headers.length; i++) {
       const condition = this.headers[i];
@@ -60,8 +67,8 @@ export function withoutQuery(path: string): string {
   return question < 0 ? path : path.substring(0, question);
 }
 
-const MATCH_KEYS: string[] = ["prefix", "path", "method", "headers"];
-const HEADER_KEYS: string[] = ["name", "exact", "prefix", "present"];
+const MATCH_KEYS: string[] = ["prefix", "path", "path_regex", "method", "headers"];
+const HEADER_KEYS: string[] = ["name", "exact", "prefix", "present", "regex"];
 
 export function parseMatch(value: JsonValue, path: string, problems: ConfigErrors): RequestMatch {
   const match = new RequestMatch();
@@ -72,11 +79,13 @@ export function parseMatch(value: JsonValue, path: string, problems: ConfigError
   const object = value.asObject();
   for (let i = 0; i < object.keys.length; i++) {
     if (!MATCH_KEYS.includes(object.keys[i])) {
-      problems.add(fieldPath(path, object.keys[i]), "unknown field (expected one of prefix, path, method, headers)");
+      problems.add(fieldPath(path, object.keys[i]), "unknown field (expected one of prefix, path, path_regex, method, headers)");
     }
   }
   match.prefix = pathString(object.get("prefix"), fieldPath(path, "prefix"), problems);
   match.path = pathString(object.get("path"), fieldPath(path, "path"), problems);
+  const pathRegex = object.get("path_regex");
+  if (pathRegex !== null) match.pathRegex = wholeMatchRegex(pathRegex, fieldPath(path, "path_regex"), problems);
   const method = object.get("method");
   if (method !== null) {
     if (!method.isString || method.asString().length == 0) problems.add(fieldPath(path, "method"), "expected an HTTP method such as \"GET\"");
@@ -97,6 +106,30 @@ export function parseMatch(value: JsonValue, path: string, problems: ConfigError
   return match;
 }
 
+/**
+ * An RE2 pattern that must match the whole value (Envoy's safe_regex). Constructs RE2 lacks
+ * (lookaround, backreferences) are refused, as Envoy would refuse them.
+ */
+function wholeMatchRegex(value: JsonValue, path: string, problems: ConfigErrors): Regex | null {
+  if (!value.isString || value.asString().length == 0) {
+    problems.add(path, "expected a regular expression (RE2 syntax) as a string");
+    return null;
+  }
+  const pattern = value.asString();
+  const compiled = compileRegex("^(?:" + pattern + ")$");
+  const regex = compiled.regex;
+  if (regex === null) {
+    // Offsets refer to the wrapped pattern; report them in the user's pattern.
+    problems.add(path, compiled.error! + " at offset " + max(0, compiled.errorOffset - 4).toString() + " in /" + pattern + "/");
+    return null;
+  }
+  if (regex.usesBacktracking) {
+    problems.add(path, "/" + pattern + "/ uses lookaround or backreferences, which RE2 (and so Envoy) does not support");
+    return null;
+  }
+  return regex;
+}
+
 function pathString(value: JsonValue | null, path: string, problems: ConfigErrors): string | null {
   if (value === null) return null;
   if (!value.isString || !value.asString().startsWith("/")) {
@@ -114,7 +147,7 @@ function parseHeaderCondition(value: JsonValue, path: string, problems: ConfigEr
   const object = value.asObject();
   for (let i = 0; i < object.keys.length; i++) {
     if (!HEADER_KEYS.includes(object.keys[i])) {
-      problems.add(fieldPath(path, object.keys[i]), "unknown field (expected one of name, exact, prefix, present)");
+      problems.add(fieldPath(path, object.keys[i]), "unknown field (expected one of name, exact, prefix, present, regex)");
     }
   }
   const name = object.getString("name");
@@ -142,12 +175,18 @@ function parseHeaderCondition(value: JsonValue, path: string, problems: ConfigEr
     if (!present.isBool) problems.add(fieldPath(path, "present"), "expected true or false");
     else condition = new HeaderCondition(name.toLowerCase(), present.asBool() ? HeaderTest.Present : HeaderTest.Absent, "");
   }
+  const regex = object.get("regex");
+  if (regex !== null) {
+    tests++;
+    const compiled = wholeMatchRegex(regex, fieldPath(path, "regex"), problems);
+    if (compiled !== null) condition = new HeaderCondition(name.toLowerCase(), HeaderTest.Regex, "", compiled);
+  }
   if (tests == 0) {
-    problems.add(path, "needs one of exact, prefix or present");
+    problems.add(path, "needs one of exact, prefix, present or regex");
     return null;
   }
   if (tests > 1) {
-    problems.add(path, "give only one of exact, prefix or present");
+    problems.add(path, "give only one of exact, prefix, present or regex");
     return null;
   }
   return condition;

@@ -136,6 +136,22 @@ describe("rules", () => {
     });
   });
 
+  it("match RE2 regular expressions against the whole path and header values", async () => {
+    await withFilter({
+      rules: [
+        { match: { path_regex: "/users/[0-9]+" }, request: { set: { "x-user-route": "yes" } } },
+        { match: { headers: [{ name: "user-agent", regex: "(?i).*curl.*" }] }, request: { set: { "x-tool": "curl" } } },
+      ],
+    }, async (f) => {
+      expect((await f.request({ path: "/users/42?x=1" })).upstreamRequest!.headers["x-user-route"]).toBe("yes");
+      // Whole-path match: a matching substring is not enough.
+      expect((await f.request({ path: "/users/42/posts" })).upstreamRequest!.headers["x-user-route"]).toBeUndefined();
+      expect((await f.request({ path: "/v1/users/42" })).upstreamRequest!.headers["x-user-route"]).toBeUndefined();
+      expect((await f.request({ path: "/", headers: { "user-agent": "CURL/8.0" } })).upstreamRequest!.headers["x-tool"]).toBe("curl");
+      expect((await f.request({ path: "/", headers: { "user-agent": "wget" } })).upstreamRequest!.headers["x-tool"]).toBeUndefined();
+    });
+  });
+
   it("response-side rules match on the request that caused the response", async () => {
     await withFilter({
       rules: [{ match: { headers: [{ name: "x-trace", present: true }] }, response: { set: { "x-traced": "%REQ(x-trace)%" } } }],
@@ -261,8 +277,10 @@ describe("configuration errors", () => {
     [{ request: { set: { "x-a": "%RESP(x-b)%" } } }, /only available in response header values/],
     [{ request: { rename: { "x-a": "x-a" } } }, /renames "x-a" to itself/],
     [{ rules: [{ match: { prefix: "api" } }] }, /rules\[0\]\.match\.prefix: expected a path starting with "\/"/],
-    [{ rules: [{ match: { headers: [{ name: "x-a" }] } }] }, /rules\[0\]\.match\.headers\[0\]: needs one of exact, prefix or present/],
+    [{ rules: [{ match: { headers: [{ name: "x-a" }] } }] }, /rules\[0\]\.match\.headers\[0\]: needs one of exact, prefix, present or regex/],
     [{ requests: {} }, /requests: unknown field/],
+    [{ rules: [{ match: { path_regex: "/a(b" } }] }, /rules\[0\]\.match\.path_regex: .* in \/\/a\(b\//],
+    [{ rules: [{ match: { headers: [{ name: "x", regex: "(?=a)a" }] } }] }, /rules\[0\]\.match\.headers\[0\]\.regex: .*RE2 \(and so Envoy\) does not support/],
     [{ request: { set: { "x-a": 5 } } }, /request\.set\.x-a: expected a string header value, got number/],
     ["{not json", /invalid JSON at offset 1/],
   ])("rejects %j", async (config, expected) => {

@@ -133,6 +133,18 @@ describe("keys and rules", () => {
     });
   });
 
+  it("matches rules by path_regex and header regex", async () => {
+    await withFilter({
+      stat_prefix: "edge",
+      rules: [{ name: "item-writes", match: { path_regex: "/items/[0-9]+", headers: [{ name: "x-client", regex: "mobile-.*" }] }, token_bucket: bucket(1) }],
+    }, async (f) => {
+      const mobile = { headers: { "x-client": "mobile-ios" } };
+      expect(await statuses(f, 2, { path: "/items/7", ...mobile })).toEqual([200, 429]);
+      expect(await statuses(f, 2, { path: "/items/seven", ...mobile })).toEqual([200, 200]);
+      expect(await statuses(f, 2, { path: "/items/7", headers: { "x-client": "web" } })).toEqual([200, 200]);
+    });
+  });
+
   it("without a top-level bucket, requests no rule limits pass unlimited", async () => {
     await withFilter({ stat_prefix: "edge", rules: [{ name: "api", match: { prefix: "/api" }, token_bucket: bucket(1) }] }, async (f) => {
       expect(await statuses(f, 2, { path: "/api" })).toEqual([200, 429]);
