@@ -106,16 +106,12 @@ export class Evaluation {
 
   /**
    * Evaluates a rule and, when it matches, its chained rules. As in ModSecurity, a link's
-   * non-disruptive actions (setvar, ctl) run as soon as that link matches: CRS chains set TX
-   * variables in one link that the next one reads.
+   * non-disruptive actions (setvar, ctl) run for each value it matches, before the next link is
+   * tried: CRS chains set TX variables in one link that the next one reads.
    */
   private matchChain(rule: Rule): bool {
     if (!this.matchOne(rule)) return false;
-    const outer = this.currentRule;
-    this.currentRule = rule;
-    for (let i = 0; i < rule.setvars.length; i++) this.setvar(rule.setvars[i].collection, rule.setvars[i].key, rule.setvars[i].value, rule.setvars[i].mode);
-    for (let i = 0; i < rule.ctls.length; i++) this.ctl(rule.ctls[i].kind, rule.ctls[i]);
-    this.currentRule = outer;
+    if (rule.isAction) this.runMatchActions(rule);
     if (rule.chained != null) return this.matchChain(rule.chained!);
     return true;
   }
@@ -153,6 +149,11 @@ export class Evaluation {
           found.add(name, value);
           lastName = name;
           lastValue = value;
+          // Per matched value, as ModSecurity: MATCHED_VAR is this value, then setvar/ctl run
+          // (CRS records one TX variable per matching header name this way).
+          tx.matchedVar = value;
+          tx.matchedVarName = name;
+          this.runMatchActions(rule);
         }
       }
     }
@@ -161,6 +162,14 @@ export class Evaluation {
     tx.matchedVarName = lastName;
     tx.matchedVars = found;
     return true;
+  }
+
+  private runMatchActions(rule: Rule): void {
+    const outer = this.currentRule;
+    this.currentRule = rule;
+    for (let i = 0; i < rule.setvars.length; i++) this.setvar(rule.setvars[i].collection, rule.setvars[i].key, rule.setvars[i].value, rule.setvars[i].mode);
+    for (let i = 0; i < rule.ctls.length; i++) this.ctl(rule.ctls[i].kind, rule.ctls[i]);
+    this.currentRule = outer;
   }
 
   /** The rule's own exclusions plus those added at run time by ctl:ruleRemoveTarget*. */
