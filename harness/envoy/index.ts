@@ -6,3 +6,4 @@ export { composeProject, containerWasmPath, missingModules, type ComposeOptions,
 export { dockerStatus, requireDocker, type DockerStatus } from "./docker.ts";
 export { envoyUp, envoyDown, envoyLogs, envoyStatus, writeEnvoyProject, readEnvoyProject, waitForReady, defaultOutDir, projectName, type EnvoyProjectState, type EnvoyStatus } from "./runner.ts";
 export { ENVOY_IMAGE, ECHO_IMAGE } from "./versions.ts";
+export { checkEnvoyFile } from "./check-file.ts";
