@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "../../harness/kube/labels.ts";
-import { runCli } from "../oci/support/image-cli.ts";
+import { runCli } from "../oci/support/run-cli.ts";
 import { missingTools, REGISTRY_BIN, SKOPEO_BIN, startRegistry, type RunningRegistry } from "../oci/support/registry.ts";
 import { skopeoCopy, skopeoInspectDigest, wasmFromLayout } from "../oci/support/skopeo.ts";
 import { tinyWasm } from "../oci/support/tiny-wasm.ts";

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACKAGE_ROOT } from "../../harness/build/compile.ts";
 import { buildWasmImage } from "../../harness/oci/image.ts";
 import { freePort, missingTools, REGISTRY_BIN, startRegistry, type RunningRegistry } from "./support/registry.ts";
-import { runCli as runImageCli } from "./support/image-cli.ts";
+import { runCli as runImageCli } from "./support/run-cli.ts";
 import { tinyWasm } from "./support/tiny-wasm.ts";
 
 const BIN = path.join(PACKAGE_ROOT, "harness/cli/bin.js");
