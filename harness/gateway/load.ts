@@ -248,6 +248,8 @@ class Checker {
       return { config: JSON.stringify(configSource.value ?? {}), configValue: configSource.value ?? {} };
     }
     if (typeof raw.config === "string") {
+      // An empty configuration is what Envoy passes when none is set: keep it as written.
+      if (raw.config.trim() === "") return { config: raw.config, configValue: undefined };
       try {
         return { config: raw.config, configValue: JSON.parse(raw.config) };
       } catch (e) {
@@ -272,6 +274,7 @@ class Checker {
   }
 
   private checkConfig(schemaFile: string, value: unknown, raw: RawFilter, at: PathSegment[]): void {
+    if (value === undefined && typeof raw.config === "string" && raw.config.trim() === "") value = {}; // empty: check as {}
     if (value === undefined) return; // unreadable config, already reported
     let validate;
     try {

@@ -114,6 +114,13 @@ describe("parseGateway: defaults", () => {
     expect(gw.kubernetes).toEqual({ gatewayName: "eg", gatewayNamespace: undefined, namespace: "default" });
   });
 
+  it("an empty config string stays empty (Envoy's default), as `proxyscript run` without --config sends it", () => {
+    const dir = gatewayFolder({ "f.wasm": STUB_WASM });
+    const gw = parseGateway(JSON.stringify({ clusters: [{ name: "up", url: "http://127.0.0.1:1" }], filters: [{ name: "f", wasm: "f.wasm", config: "", vm_config: "" }] }), dir);
+    expect(gw.filters[0].config).toBe("");
+    expect(gw.filters[0].configValue).toBeUndefined();
+  });
+
   it("an absent config is the empty JSON object", () => {
     const dir = gatewayFolder({ "f.wasm": STUB_WASM });
     const gw = parseGateway("clusters: [{ name: up, url: 'https://example.com' }]\nfilters: [{ name: f, wasm: f.wasm }]\n", dir);
@@ -302,6 +309,11 @@ describe("filter configs: config_file and config schemas", () => {
     expect(
       errorOf(() => parseGateway(head + "  - name: rl\n    wasm: filters/rl/build/release.wasm\n    config: {rate: 1}\n    config_file: rl-ok.json\n", dir, "gw.yaml")).message,
     ).toBe("gw.yaml:6:18: filters[0].config_file: give config or config_file, not both");
+  });
+
+  it("an empty config string is checked as {} against the filter's schema", () => {
+    const e = errorOf(() => parseGateway(head + "  - name: rl\n    wasm: filters/rl/build/release.wasm\n    config: ''\n", dir, "gw.yaml"));
+    expect(e.message).toBe("gw.yaml:5:13: filters[0].config.rate: is required (schema config.schema.json)");
   });
 
   it("config_schema names a schema explicitly (draft-07 here)", () => {
