@@ -178,6 +178,7 @@ function verifyWithKey(jwt: Jwt, jwk: Jwk): bool {
   if (alg.startsWith("PS")) return rsaPssVerify(jwk.rsa!, hashOf(alg), jwt.signingInput, jwt.signature);
   if (alg.startsWith("ES")) return ecdsaVerify(jwk.ec!, jwt.signingInput, jwt.signature);
   if (alg == "EdDSA") return ed25519Verify(jwk.ed25519!, jwt.signingInput, jwt.signature);
+  if (alg == "HS256") return jwk.hmacSha256().verify(jwt.signingInput, jwt.signature);
   const hash = hashOf(alg);
   const tagSize = hash == HashAlg.SHA256 ? 32 : hash == HashAlg.SHA384 ? 48 : 64;
   return hmacVerify(hash, jwk.secret!, jwt.signingInput, jwt.signature, tagSize);

@@ -6,6 +6,7 @@ import { rsaPublicKey, RsaPublicKey } from "./crypto/rsa";
 import { curveP256, curveP384, ecPublicKey, EcPublicKey } from "./crypto/ecdsa";
 import { ed25519PublicKey, Ed25519PublicKey } from "./crypto/ed25519";
 import { DerPublicKey, parseRsaPublicKeyDer, parseSpki } from "./crypto/der";
+import { HmacSha256Key } from "./crypto/hmac";
 
 export class Jwk {
   /** "RSA", "EC", "OKP" or "oct". */
@@ -19,6 +20,13 @@ export class Jwk {
   ec: EcPublicKey | null = null;
   ed25519: Ed25519PublicKey | null = null;
   secret: Uint8Array | null = null;
+  private hs256: HmacSha256Key | null = null;
+
+  /** The secret prepared for HS256 (pads precompressed once, on first use). */
+  hmacSha256(): HmacSha256Key {
+    if (this.hs256 === null) this.hs256 = new HmacSha256Key(this.secret!);
+    return this.hs256!;
+  }
 }
 
 export class Jwks {
