@@ -32,6 +32,7 @@ const T_SEMI: i32 = 59;      // ;
 const T_COMMENT: i32 = 99;   // c
 const T_UNION: i32 = 85;     // U
 const T_VARIABLE: i32 = 118; // v (@x, @@version)
+const T_OTHER: i32 = 58;     // : \ { } and other punctuation that joins nothing in SQL
 
 class Tokens {
   kinds: i32[] = [];
@@ -88,6 +89,9 @@ function tokenize(s: string, startQuote: i32): Tokens {
     if ((c == 124 && i + 1 < len && s.charCodeAt(i + 1) == 124) || (c == 38 && i + 1 < len && s.charCodeAt(i + 1) == 38)) {
       out.kinds.push(T_LOGIC); out.words.push(""); i += 2; continue;
     }
+    if (c == 58 || c == 92 || c == 123 || c == 125 || c == 91 || c == 93) {
+      out.kinds.push(T_OTHER); out.words.push(""); i++; continue;
+    }
     if (c == 61 || c == 60 || c == 62 || c == 33 || c == 43 || c == 45 || c == 42 || c == 47 || c == 37 || c == 124 || c == 38 || c == 94 || c == 126) {
       let j = i + 1;
       while (j < len && j < i + 3) {
@@ -138,20 +142,25 @@ function looksInjected(t: Tokens, quoted: bool): bool {
     const c = i + 2 < n ? k[i + 2] : 0;
     const d = i + 3 < n ? k[i + 3] : 0;
     // value LOGIC value [op value]: 1 or 1=1, ' or 'a'='a, x' and 526=527
-    if (isValue(a) && b == T_LOGIC && (c == T_NUMBER || c == T_STRING || c == T_FUNCTION || c == T_VARIABLE || c == T_OPEN || (c == T_WORD && (d == T_OPERATOR || d == T_COMMENT)))) {
+    if (isValue(a) && b == T_LOGIC && (c == T_NUMBER || c == T_STRING || c == T_FUNCTION || c == T_VARIABLE || (c == T_OPEN && i + 3 < n) || (c == T_WORD && (d == T_OPERATOR || d == T_COMMENT)))) {
       if (quoted || a != T_WORD || d == T_OPERATOR || c == T_FUNCTION) return true;
     }
     // value op value LOGIC / comment after a string break: '=' or ''=', 1'--
-    if (quoted && i == 0 && a == T_STRING && (b == T_COMMENT || b == T_SEMI || b == T_LOGIC || b == T_UNION || b == T_CLOSE || (b == T_OPERATOR && (c == T_STRING || c == T_NUMBER || c == T_FUNCTION)))) return true;
+    if (quoted && i == 0 && a == T_STRING) {
+      if (b == T_COMMENT || b == T_UNION) return true;
+      if (b == T_LOGIC && (c == T_NUMBER || c == T_STRING || c == T_WORD || c == T_FUNCTION || c == T_VARIABLE || c == T_OPEN)) return true;
+      if ((b == T_SEMI || b == T_CLOSE) && (c == T_KEYWORD || c == T_FUNCTION || c == T_LOGIC || c == T_UNION || c == T_COMMENT || (b == T_CLOSE && c == T_SEMI))) return true;
+      if (b == T_OPERATOR && (c == T_STRING || c == T_NUMBER || c == T_FUNCTION)) return true;
+    }
     if (a == T_UNION && (b == T_KEYWORD || b == T_OPEN) ) return true;
-    if (a == T_SEMI && (b == T_KEYWORD || b == T_FUNCTION)) return true;
+    if (a == T_SEMI && (b == T_KEYWORD || b == T_FUNCTION) && i + 2 < n) return true;
     if (a == T_FUNCTION && b == T_OPEN && (quoted || i == 0 || (i > 0 && k[i - 1] != T_WORD))) {
       const w = t.words[i];
       if (w == "sleep" || w == "benchmark" || w == "pg_sleep" || w == "waitfor" || w == "load_file" || w == "extractvalue" || w == "updatexml" || w == "char" || w == "concat" || w == "version" || w == "xp_cmdshell" || w == "sys_eval" || i == 0 || quoted) return true;
     }
     if (a == T_KEYWORD) {
       const w = t.words[i];
-      if (w == "select" && (b == T_NUMBER || b == T_WORD || b == T_FUNCTION || b == T_VARIABLE || b == T_OPERATOR || b == T_STRING) && i + 3 < n) return true;
+      if (w == "select" && (b == T_NUMBER || b == T_WORD || b == T_FUNCTION || b == T_VARIABLE || b == T_OPERATOR || b == T_STRING) && i + 3 < n && (i == 0 || (quoted && i <= 2))) return true;
       if (w == "waitfor" && b == T_KEYWORD) return true;
       if ((w == "drop" || w == "truncate" || w == "alter") && b == T_KEYWORD && t.words[i + 1] == "table") return true;
       if (w == "insert" && b == T_KEYWORD && t.words[i + 1] == "into") return true;
@@ -162,7 +171,7 @@ function looksInjected(t: Tokens, quoted: bool): bool {
       if (w == "shutdown" && (i > 0 && k[i - 1] == T_SEMI)) return true;
     }
     if (quoted && a == T_CLOSE && (b == T_LOGIC || b == T_UNION || b == T_SEMI || b == T_COMMENT || b == T_KEYWORD || b == T_CLOSE)) return true;
-    if (a == T_VARIABLE && t.words[i].startsWith("@@")) return true;
+    if (a == T_VARIABLE && t.words[i].startsWith("@@") && t.words[i].length > 2 && t.words[i].charCodeAt(2) >= 97 && t.words[i].charCodeAt(2) <= 122) return true;
     if (a == T_NUMBER && i == 0 && b == T_LOGIC && c == T_NUMBER) return true;
   }
   return false;

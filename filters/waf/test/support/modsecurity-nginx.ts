@@ -49,7 +49,8 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
 }
 
 /** `auditLog`: write every transaction's matched rules to <dir>/audit.log (part H), for diagnosis. */
-export async function startModsecNginx(paranoia = 1, auditLog = false): Promise<ModsecNginx> {
+/** `rules`: SecLang to run instead of CRS (e.g. one @detectSQLi rule). */
+export async function startModsecNginx(paranoia = 1, auditLog = false, rules?: string): Promise<ModsecNginx> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "waf-modsec-"));
   for (const sub of ["body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"]) mkdirSync(path.join(dir, sub));
   const upstream = http.createServer((req, res) => {
@@ -73,9 +74,11 @@ export async function startModsecNginx(paranoia = 1, auditLog = false): Promise<
     "SecPcreMatchLimitRecursion 1000000",
     'SecRule REQUEST_HEADERS:Content-Type "^(?:application(?:/soap\\+|/)|text/)xml" "id:200000,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=XML"',
     'SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"',
-    `Include ${DEFAULT_CRS_SETUP}`,
-    `SecAction "id:900000,phase:1,nolog,pass,t:none,setvar:tx.paranoia_level=${paranoia}"`,
-    `Include ${DEFAULT_CRS_RULES_DIR}/*.conf`,
+    ...(rules !== undefined ? [rules] : [
+      `Include ${DEFAULT_CRS_SETUP}`,
+      `SecAction "id:900000,phase:1,nolog,pass,t:none,setvar:tx.paranoia_level=${paranoia}"`,
+      `Include ${DEFAULT_CRS_RULES_DIR}/*.conf`,
+    ]),
     "",
   ].join("\n"));
   const errorLog = path.join(dir, "logs/error.log");
