@@ -64,6 +64,8 @@ class RateLimitStream extends HttpContext {
   private quota: Quota | null = null;
   private repliedLocally: bool = false;
   private waitingForService: bool = false;
+  /** Over a limit in shadow mode: passes, but counts as shadow_over_limit rather than ok (as Envoy counts). */
+  private shadowLimited: bool = false;
 
   constructor(id: u32, root: RootContext, private readonly config: RateLimitConfig,
               private readonly table: BucketTable, private readonly stats: Stats) {
@@ -94,7 +96,7 @@ class RateLimitStream extends HttpContext {
       if (this.serviceFailed("the call to cluster \"" + global.cluster + "\" could not be made")) return Action.Pause;
       return Action.Continue;
     }
-    this.stats.ok.increment();
+    this.countPassed();
     return Action.Continue;
   }
 
@@ -117,7 +119,7 @@ class RateLimitStream extends HttpContext {
     }
     if (answer.limit > 0) this.quota = new Quota(answer.limit, answer.remaining, answer.resetNanos >= 0 ? answer.resetNanos : 0);
     if (answer.verdict == Verdict.OverLimit && this.overLimit()) return;
-    this.stats.ok.increment();
+    this.countPassed();
     this.continueRequest();
   }
 
@@ -153,7 +155,8 @@ class RateLimitStream extends HttpContext {
   /** Counts an over-limit request; rejects it unless in shadow mode. True when rejected. */
   private overLimit(): bool {
     if (this.config.mode == Mode.Shadow) {
-      this.stats.shadowOverLimit.increment();
+      if (!this.shadowLimited) this.stats.shadowOverLimit.increment();
+      this.shadowLimited = true;
       return false;
     }
     this.stats.overLimit.increment();
@@ -172,8 +175,11 @@ class RateLimitStream extends HttpContext {
       return true;
     }
     this.stats.failureModeAllowed.increment();
-    this.stats.ok.increment();
     return false;
+  }
+
+  private countPassed(): void {
+    if (!this.shadowLimited) this.stats.ok.increment();
   }
 }
 

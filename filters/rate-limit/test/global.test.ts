@@ -132,6 +132,7 @@ describe("global rate limit service", () => {
       for (let i = 0; i < 4; i++) codes.push((await f.request(req)).status);
       expect(codes).toEqual([200, 200, 200, 200]);
       expect(f.metric("edge.shadow_over_limit")).toBe(2n);
+      expect(f.metric("edge.ok")).toBe(2n);
     });
   });
 
@@ -153,6 +154,7 @@ describe("global rate limit service", () => {
       expect(r.status).toBe(200);
       expect(f.metric("edge.error")).toBe(1n);
       expect(f.metric("edge.failure_mode_allowed")).toBe(1n);
+      expect(f.metric("edge.ok") ?? 0n).toBe(0n);
       expect(r.logs.some((l) => l.level === "warn" && l.message.includes("rate limit service"))).toBe(true);
     });
     await withFilter({ stat_prefix: "edge", key: ["method"], global: global({ failure_mode_deny: true }) }, { ratelimit: failing }, async (f) => {

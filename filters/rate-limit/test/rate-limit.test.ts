@@ -158,6 +158,8 @@ describe("shadow mode", () => {
     await withFilter({ stat_prefix: "shadowed", mode: "shadow", token_bucket: bucket(2) }, async (f) => {
       expect(await statuses(f, 5, { path: "/" })).toEqual([200, 200, 200, 200, 200]);
       expect(f.metric("shadowed.shadow_over_limit")).toBe(3n);
+      // As Envoy counts: shadowed requests are not "ok".
+      expect(f.metric("shadowed.ok")).toBe(2n);
       expect(f.metric("shadowed.over_limit") ?? 0n).toBe(0n);
     });
   });
