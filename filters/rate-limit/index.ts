@@ -83,7 +83,7 @@ class RateLimitStream extends HttpContext {
       const decision = this.table.take(limit.bucketId, bucketKey(limit.bucketId, values), bucket, <i64>nowNanos());
       if (decision.overflow) this.stats.overflow.increment();
       this.quota = new Quota(decision.limit, decision.remaining, decision.resetNanos);
-      if (!decision.allowed && this.overLimit()) return Action.Pause;
+      if (!decision.allowed && this.overLimit(false)) return Action.Pause;
     }
     const global = this.config.global;
     if (global !== null) {
@@ -118,7 +118,7 @@ class RateLimitStream extends HttpContext {
       return;
     }
     if (answer.limit > 0) this.quota = new Quota(answer.limit, answer.remaining, answer.resetNanos >= 0 ? answer.resetNanos : 0);
-    if (answer.verdict == Verdict.OverLimit && this.overLimit()) return;
+    if (answer.verdict == Verdict.OverLimit && this.overLimit(true)) return;
     this.countPassed();
     this.continueRequest();
   }
@@ -152,8 +152,8 @@ class RateLimitStream extends HttpContext {
     return fallback;
   }
 
-  /** Counts an over-limit request; rejects it unless in shadow mode. True when rejected. */
-  private overLimit(): bool {
+  /** Counts an over-limit request (local bucket or service); rejects it unless in shadow mode. True when rejected. */
+  private overLimit(byService: bool): bool {
     if (this.config.mode == Mode.Shadow) {
       if (!this.shadowLimited) this.stats.shadowOverLimit.increment();
       this.shadowLimited = true;
@@ -161,7 +161,10 @@ class RateLimitStream extends HttpContext {
     }
     this.stats.overLimit.increment();
     this.repliedLocally = true;
-    this.sendLocalResponse(this.config.status, "rate_limited", "rate limited\n", rejectionHeaders(this.config.headerStyle, this.quota));
+    const headers = rejectionHeaders(this.config.headerStyle, this.quota);
+    // Envoy's rate limit filter marks the service's rejections this way.
+    if (byService) headers.push(new HeaderPair("x-envoy-ratelimited", "true"));
+    this.sendLocalResponse(this.config.status, byService ? "request_rate_limited" : "local_rate_limited", "rate limited\n", headers);
     return true;
   }
 

@@ -111,6 +111,7 @@ describe("global rate limit service", () => {
       expect(third.status).toBe(429);
       expect(third.upstreamRequest).toBeNull();
       expect(third.headers["retry-after"]).toBe("42");
+      expect(third.headers["x-envoy-ratelimited"]).toBe("true");
       expect(third.headers["ratelimit-remaining"]).toBe("0");
       expect(f.metric("edge.ok")).toBe(2n);
       expect(f.metric("edge.over_limit")).toBe(1n);

@@ -44,6 +44,8 @@ describe("token bucket", () => {
       const rejected = await f.request({ path: "/" });
       expect(rejected.status).toBe(429);
       expect(rejected.headers["retry-after"]).toBe("1");
+      expect(rejected.headers["x-envoy-ratelimited"]).toBeUndefined();
+      expect(rejected.body).toBe("rate limited\n");
       expect(rejected.upstreamRequest).toBeNull();
       await f.advanceTime(999);
       expect((await f.request({ path: "/" })).status).toBe(429);
