@@ -128,7 +128,7 @@ class StreamFacts extends RequestFacts {
   }
 }
 
-/** Formatter values of one stream, read from the host on demand. */
+/** Formatter values of the stream whose callback is running, read from the host on demand. */
 class StreamValues extends FormatSource {
   private responseSide: bool = false;
   private request: HeaderTarget | null = null;
