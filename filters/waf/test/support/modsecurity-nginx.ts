@@ -2,7 +2,7 @@
 // libnginx-mod-http-modsecurity), on 127.0.0.1 with configs written to a temp dir, in front of a
 // tiny upstream; requests go over raw sockets so both WAFs see the same bytes.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -21,6 +21,8 @@ export interface ModsecNginx {
   plainPort: number;
   errorLog: string;
   auditLog: string;
+  /** CPU time (µs, user + system) nginx's processes have used so far. */
+  cpuMicros(): number;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,22 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
 
 /** `auditLog`: write every transaction's matched rules to <dir>/audit.log (part H), for diagnosis. */
 /** `rules`: SecLang to run instead of CRS (e.g. one @detectSQLi rule). */
+/** utime + stime of a process and its children (nginx's workers), in µs, from /proc. */
+function nginxCpuMicros(masterPid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try { stat = readFileSync(`/proc/${entry}/stat`, "utf8"); } catch { continue; }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const pid = Number(entry), ppid = Number(fields[1]);
+    if (pid !== masterPid && ppid !== masterPid) continue;
+    total += (Number(fields[11]) + Number(fields[12])) * (1_000_000 / ticks);
+  }
+  return total;
+}
+
 export async function startModsecNginx(paranoia = 1, auditLog = false, rules?: string): Promise<ModsecNginx> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "waf-modsec-"));
   for (const sub of ["body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"]) mkdirSync(path.join(dir, sub));
@@ -125,6 +143,7 @@ http {
     plainPort,
     errorLog,
     auditLog: path.join(dir, "logs/audit.log"),
+    cpuMicros: () => nginxCpuMicros(child.pid!),
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGQUIT");
