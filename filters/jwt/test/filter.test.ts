@@ -289,6 +289,39 @@ describe("jwt_authn filter: requirement kinds", () => {
   });
 });
 
+describe("jwt_authn filter: filter-level options", () => {
+  it("bypass_cors_preflight lets a CORS preflight through, not a plain OPTIONS", async () => {
+    const f = await filterWith({ ...baseConfig(keys), bypass_cors_preflight: true });
+    const preflight = await f.request({ method: "OPTIONS", path: "/x", headers: { origin: "https://app.example", "access-control-request-method": "POST" } });
+    expect(preflight.status).toBe(200);
+    expect((await f.request({ method: "OPTIONS", path: "/x" })).status).toBe(401);
+  });
+
+  it("strip_failure_response: empty body, no WWW-Authenticate", async () => {
+    const f = await filterWith({ ...baseConfig(keys), strip_failure_response: true });
+    const r = await f.request({ path: "/x" });
+    expect(r.status).toBe(401);
+    expect(r.body).toBe("");
+    expect(r.headers["www-authenticate"]).toBeUndefined();
+  });
+
+  it("the realm uses x-forwarded-proto and cuts the path at 256 characters", async () => {
+    const f = await filterWith(baseConfig(keys));
+    const long = "/" + "a".repeat(300);
+    const r = await f.request({ path: long, authority: "api.example", headers: { "x-forwarded-proto": "https" } });
+    expect(r.headers["www-authenticate"]).toBe(`Bearer realm="https://api.example${long.slice(0, 256)}"`);
+  });
+
+  it("a cached token is still checked for expiry", async () => {
+    const f = await filterWith(baseConfig(keys));
+    const token = await mint(keys.rsa.privateKey, NOW, { kid: "rsa-1", claims: { exp: NOW + 30 } });
+    expect((await f.request({ path: "/x", headers: bearer(token) })).status).toBe(200);
+    await f.advanceTime(120_000);
+    const later = await f.request({ path: "/x", headers: bearer(token) });
+    expect([later.status, later.body]).toEqual([401, "Jwt is expired"]);
+  });
+});
+
 describe("jwt_authn filter: the verified payload for later filters", () => {
   it("payload_in_metadata publishes the payload JSON as a property the next filter reads", async () => {
     const reader = await buildWasm("filters/jwt/test/fixture/payload-reader.ts", { alsoHash: ["filters/jwt"] });
