@@ -124,6 +124,13 @@ describe("start", () => {
     await p.close();
   });
 
+  it("close() calls proxy_on_done then proxy_on_delete on every worker's root context", async () => {
+    const p = await loadPlugin({ wasm: await buildRaw("probe"), config: "name=c", workers: 2 });
+    await p.close();
+    const tail = p.logs.filter((l) => /on_(done|delete) ctx=1$/.test(l.message)).map((l) => `${l.worker} ${l.message}`);
+    expect(tail).toEqual(["0 c: on_done ctx=1", "0 c: on_delete ctx=1", "1 c: on_done ctx=1", "1 c: on_delete ctx=1"]);
+  });
+
   it("starts one VM per worker, each with its own root context", async () => {
     const p = await loadPlugin({ wasm: await buildRaw("probe"), config: "name=w", workers: 3 });
     expect(p.workers).toBe(3);

@@ -228,6 +228,21 @@ describe("http_call", () => {
 });
 
 describe("host robustness", () => {
+  it("an empty chain passes the stream straight through", async () => {
+    const seen: string[] = [];
+    const stream = createFilterChain([]).newStream({ remoteAddress: "1.2.3.4:5", localAddress: "127.0.0.1:80", protocol: "HTTP/1.1" }, {
+      upstreamHeaders: (h, eos) => seen.push(`up ${h.length} ${eos}`), upstreamData: (c, eos) => seen.push(`updata ${c.length} ${eos}`),
+      upstreamTrailers: () => seen.push("uptrailers"), downstreamHeaders: (h, eos) => seen.push(`down ${h[0]![1]} ${eos}`),
+      downstreamData: (c, eos) => seen.push(`downdata ${c.length} ${eos}`), downstreamTrailers: () => seen.push("downtrailers"),
+    });
+    await stream.decodeHeaders([[":method", "POST"], [":path", "/"]], false);
+    await stream.decodeData(new Uint8Array(3), true);
+    await stream.encodeHeaders([[":status", "204"]], true);
+    await stream.finished;
+    expect(seen).toEqual(["up 2 false", "updata 3 true", "down 204 true"]);
+    expect(stream.callbacks).toEqual([]);
+  });
+
   it("a cluster handler that throws or answers nonsense becomes a failed call, not a crash", async () => {
     const f = await chain(["A"], {
       clusters: {
