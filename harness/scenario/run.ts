@@ -17,6 +17,8 @@ export interface RunOptions {
   runtime: Runtime;
   /** Envoy image for the "envoy" runtime. */
   envoyImage?: string;
+  /** Host port for Envoy's admin interface (runtime "envoy"). Default 9901. */
+  adminPort?: number;
   /** For runtime "url": where the running gateway listens. */
   baseUrl?: string;
   /** Per-request time limit. Default 10 s. */
@@ -105,7 +107,7 @@ async function runEnvoy(gateway: Gateway, scenario: Scenario, options: RunOption
   const { envoyUp, envoyDown } = await import("../envoy/runner.ts");
   const outDir = await mkdtemp(path.join(tmpdir(), "proxyscript-scenario-"));
   try {
-    const state = await envoyUp(gateway, { outDir, echoClusters: scenario.echo, envoyImage: options.envoyImage });
+    const state = await envoyUp(gateway, { outDir, echoClusters: scenario.echo, envoyImage: options.envoyImage, adminPort: options.adminPort });
     try {
       return await runRequests(state.url, scenario, options);
     } finally {

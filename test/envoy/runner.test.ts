@@ -1,7 +1,7 @@
 // The Docker runner's flow, driven through a stand-in `docker` command on PATH (this machine has
 // no engine): which compose commands run, in which order, with which project and file; waiting for
 // the admin /ready; and the bounded, precise failures.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -11,40 +11,18 @@ import { dockerStatus, run } from "../../harness/envoy/docker.ts";
 import { envoyDown, envoyStatus, envoyUp, waitForReady } from "../../harness/envoy/runner.ts";
 import { parseGateway } from "../../harness/gateway/index.ts";
 import { gatewayFolder, STUB_WASM } from "../gateway/gateway-files.ts";
+import { FakeDocker, HEALTHY_DOCKER } from "./fake-docker.ts";
 
 const dir = gatewayFolder({ "hello.wasm": STUB_WASM });
-const bin = path.join(dir, "bin");
-const callLog = path.join(dir, "docker-calls.log");
-const originalPath = process.env.PATH;
+const docker = new FakeDocker(dir);
 const originalDockerHost = process.env.DOCKER_HOST;
-
-/** Installs a `docker` on PATH whose behaviour is the given bash body ("$@" are its arguments). */
-function fakeDocker(body: string): void {
-  const script = path.join(bin, "docker");
-  writeFileSync(script, `#!/bin/bash\necho "$*" >> ${JSON.stringify(callLog)}\n${body}\n`);
-  chmodSync(script, 0o755);
-}
-
-const HEALTHY_DOCKER = `
-case "$1 $2" in
-  "info --format") echo "28.2.2" ;;
-  "compose version") echo "Docker Compose version v2.40.0" ;;
-  compose\\ -p) case " $* " in
-      *" ps "*) echo '[{"Service":"envoy","State":"running"}]' ;;
-      *) ;;
-    esac ;;
-  *) echo "unexpected: $*" >&2; exit 1 ;;
-esac`;
+const fakeDocker = (body: string) => docker.install(body);
 
 let admin: http.Server;
 let adminPort: number;
 let ready = true;
 
 beforeAll(async () => {
-  writeFileSync(path.join(dir, ".keep"), "");
-  const { mkdirSync } = await import("node:fs");
-  mkdirSync(bin, { recursive: true });
-  process.env.PATH = `${bin}:${originalPath}`;
   delete process.env.DOCKER_HOST;
   admin = http.createServer((req, res) => {
     res.writeHead(req.url === "/ready" && ready ? 200 : 503).end(ready ? "LIVE\n" : "PRE_INITIALIZING\n");
@@ -53,13 +31,13 @@ beforeAll(async () => {
   adminPort = (admin.address() as AddressInfo).port;
 });
 afterAll(async () => {
-  process.env.PATH = originalPath;
+  docker.uninstall();
   if (originalDockerHost !== undefined) process.env.DOCKER_HOST = originalDockerHost;
   admin.closeAllConnections();
   await new Promise<void>((r) => admin.close(() => r()));
 });
 afterEach(() => {
-  writeFileSync(callLog, "");
+  docker.clearCalls();
   ready = true;
 });
 
@@ -107,7 +85,7 @@ describe("envoy up / status / down through docker compose", () => {
     const state = await envoyUp(gateway, { outDir, adminPort, readyTimeoutMs: 5000 });
     expect(state).toMatchObject({ url: "http://127.0.0.1:18081", adminUrl: `http://127.0.0.1:${adminPort}`, file: path.join(outDir, "compose.yaml") });
     expect(existsSync(path.join(outDir, "envoy.yaml"))).toBe(true);
-    const calls = readFileSync(callLog, "utf8").trim().split("\n");
+    const calls = docker.calls();
     expect(calls).toEqual(["info --format {{.ServerVersion}}", "compose version", `compose -p ${state.project} -f ${state.file} up -d --remove-orphans --force-recreate`]);
   });
 
@@ -135,7 +113,7 @@ describe("envoy up / status / down through docker compose", () => {
     fakeDocker(HEALTHY_DOCKER);
     const state = JSON.parse(readFileSync(path.join(outDir, "state.json"), "utf8"));
     await envoyDown(outDir);
-    expect(readFileSync(callLog, "utf8").trim().split("\n").pop()).toBe(`compose -p ${state.project} -f ${state.file} down --remove-orphans --volumes --timeout 5`);
+    expect(docker.calls().pop()).toBe(`compose -p ${state.project} -f ${state.file} down --remove-orphans --volumes --timeout 5`);
     expect(existsSync(path.join(outDir, "state.json"))).toBe(false);
     await expect(envoyDown(outDir)).rejects.toThrow(/no Envoy project in/);
   });
