@@ -107,8 +107,14 @@ export async function envoyStatus(outDir: string): Promise<EnvoyStatus> {
   await requireDocker("`proxyscript envoy status`");
   const ps = await compose(state, ["ps", "--all", "--format", "json"], { timeoutMs: 30_000 });
   // Compose prints either one JSON array or one JSON object per line, depending on its version.
+  if (ps.code !== 0) throw new UserError(`docker compose ps failed: ${ps.stderr.trim().split("\n").pop() ?? ""}`);
   const text = ps.stdout.trim();
-  const rows: Array<Record<string, string>> = !text ? [] : text.startsWith("[") ? JSON.parse(text) : text.split("\n").map((l) => JSON.parse(l));
+  let rows: Array<Record<string, string>>;
+  try {
+    rows = !text ? [] : text.startsWith("[") ? JSON.parse(text) : text.split("\n").map((l) => JSON.parse(l));
+  } catch {
+    throw new UserError("`docker compose ps --format json` printed something other than JSON; Docker Compose v2 is needed");
+  }
   return {
     project: state.project,
     url: state.url,

@@ -95,6 +95,11 @@ describe("envoy up / status / down through docker compose", () => {
     expect(status).toMatchObject({ ready: true, containers: [{ service: "envoy", state: "running" }] });
   });
 
+  it("status: an old Compose that cannot print JSON is one clear error", async () => {
+    fakeDocker(HEALTHY_DOCKER.replace(`*" ps "*) echo '[{"Service":"envoy","State":"running"}]' ;;`, '*" ps "*) echo "Name   Command   State   Ports" ;;'));
+    await expect(envoyStatus(outDir)).rejects.toThrow("`docker compose ps --format json` printed something other than JSON; Docker Compose v2 is needed");
+  });
+
   it("up: an Envoy that never becomes ready is reported with its logs", async () => {
     fakeDocker(HEALTHY_DOCKER.replace('*) ;;\n    esac', '*" logs "*) echo "envoy-1  | [critical] error initializing config" ;;\n      *) ;;\n    esac'));
     ready = false;
