@@ -2,7 +2,7 @@
 // filter's own parser on representative configurations.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { PACKAGE_ROOT } from "../../../harness/build/compile.ts";
 
