@@ -1,4 +1,4 @@
-// `proxyscript envoy config|up|down|logs|status`: the gateway in a real Envoy.
+// `proxyscript envoy config|validate|up|down|logs|status|scenario`: the gateway in a real Envoy.
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -59,7 +59,9 @@ export function register(program: Command): void {
       if (flags.output === "-") {
         process.stdout.write(text);
       } else {
-        await writeFile(flags.output, text);
+        await writeFile(flags.output, text).catch((e: NodeJS.ErrnoException) => {
+          throw new UserError(`-o ${flags.output}: cannot write the file (${e.code ?? e.message})`);
+        });
         process.stdout.write(`proxyscript: wrote ${flags.output} (run: envoy -c ${flags.output} --concurrency ${gateway.workers})\n`);
       }
     });
