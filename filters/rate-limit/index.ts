@@ -117,7 +117,13 @@ class RateLimitStream extends HttpContext {
       if (!this.serviceFailed(answer.reason)) this.continueRequest();
       return;
     }
-    if (answer.limit > 0) this.quota = new Quota(answer.limit, answer.remaining, answer.resetNanos >= 0 ? answer.resetNanos : 0);
+    if (answer.limit > 0) {
+      // With a local bucket too, the headers describe whichever limit is closer to running out.
+      const local = this.quota;
+      if (local === null || answer.remaining < local.remaining) {
+        this.quota = new Quota(answer.limit, answer.remaining, answer.resetNanos >= 0 ? answer.resetNanos : 0);
+      }
+    }
     if (answer.verdict == Verdict.OverLimit && this.overLimit(true)) return;
     this.countPassed();
     this.continueRequest();
