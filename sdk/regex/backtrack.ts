@@ -4,6 +4,7 @@
 // reports it, so no pattern can hang. The explicit stack is capped too.
 import { assertionHolds } from "./assertions";
 import { LOOK_BEHIND, LOOK_NEGATE, Op, Program } from "./program";
+import { SparseSet } from "./sparse-set";
 
 const FRAME_ALTERNATIVE: i32 = 0;
 const FRAME_RESTORE_SLOT: i32 = 1;
@@ -18,15 +19,36 @@ export class Backtracker {
   private top: i32 = 0;
   private caps: StaticArray<i32>;
   private registers: StaticArray<i32>;
-  private steps: i32 = 0;
+  steps: i32 = 0;
   private input: usize = 0;
   private len: i32 = 0;
   /** Set by search(): the step limit (or the stack cap) was reached. */
   exceededLimit: bool = false;
 
+  // For each Split: which bytes each branch can start with, so branches that cannot match the
+  // next byte are never pushed (most of the cost of a big alternation). splitIndex[pc] -> k;
+  // branchSets[(2k + branch) * 8 ..] is a 256-bit set, or branchAny[2k + branch] if unknown.
+  private splitIndex: StaticArray<i32>;
+  private branchSets: StaticArray<u32>;
+  private branchAny: StaticArray<bool>;
+
   constructor(private readonly prog: Program, private readonly firstBytes: StaticArray<u8> | null, private readonly stepLimit: i32) {
     this.caps = new StaticArray<i32>(prog.slotCount);
     this.registers = new StaticArray<i32>(max(prog.loopRegisterCount, 1));
+    const splitIndex = new StaticArray<i32>(prog.length);
+    let splits = 0;
+    for (let pc = 0; pc < prog.length; pc++) if (prog.op(pc) == Op.Split) splitIndex[pc] = splits++;
+    this.splitIndex = splitIndex;
+    this.branchSets = new StaticArray<u32>(max(splits, 1) * 16);
+    this.branchAny = new StaticArray<bool>(max(splits, 1) * 2);
+    const seen = new SparseSet(prog.length);
+    const work = new Array<i32>();
+    for (let pc = 0; pc < prog.length; pc++) {
+      if (prog.op(pc) != Op.Split) continue;
+      const k = splitIndex[pc];
+      this.branchAny[2 * k] = !firstBytesFrom(prog, prog.a(pc), this.branchSets, (2 * k) * 8, seen, work);
+      this.branchAny[2 * k + 1] = !firstBytesFrom(prog, prog.b(pc), this.branchSets, (2 * k + 1) * 8, seen, work);
+    }
   }
 
   /** Leftmost search from `start`; on a match copies the capture slots to `out` and returns true. */
@@ -36,13 +58,14 @@ export class Backtracker {
     this.steps = 0;
     this.exceededLimit = false;
     const first = this.firstBytes;
+    this.caps.fill(-1);
+    this.registers.fill(-1);
     for (let pos = start; pos <= len; pos++) {
       if (first != null && !anchored) {
         while (pos < len && unchecked(first[load<u8>(input + <usize>pos)]) == 0) pos++;
         if (pos >= len) return false;
       }
-      this.caps.fill(-1);
-      this.registers.fill(-1);
+      // A failed run undoes all its capture and register writes, so they are reset only once.
       this.top = 0;
       const r = this.run(0, pos, -1);
       if (r == LIMIT) { this.exceededLimit = true; this.top = 0; return false; }
@@ -58,99 +81,165 @@ export class Backtracker {
 
   /** Runs from pc until Match / SubEnd (returning the position), FAIL or LIMIT. `target` >= 0 requires SubEnd there (lookbehind). */
   private run(pc0: i32, pos0: i32, target: i32): i32 {
+    // Raw addresses in locals: AssemblyScript spills managed references to its shadow stack on
+    // every use, which would cost more than a step. The arrays cannot move while we run (no
+    // compaction; only push() replaces the stack, and it updates `stack` below).
     const prog = this.prog;
-    const base = this.top;
+    const code = changetype<usize>(prog.code);
+    const sets = changetype<usize>(prog.sets);
+    const caps = changetype<usize>(this.caps);
+    const registers = changetype<usize>(this.registers);
+    const splitIndex = changetype<usize>(this.splitIndex);
+    const branchSets = changetype<usize>(this.branchSets);
+    const branchAny = changetype<usize>(this.branchAny);
+    const input = this.input;
+    const len = this.len;
+    const limit = this.stepLimit;
+    let stack = changetype<usize>(this.stack);
+    let capacity = this.stack.length;
+    let top = this.top;
+    let steps = this.steps;
+    const base = top;
     let pc = pc0, pos = pos0;
     while (true) {
-      if (++this.steps > this.stepLimit) return LIMIT;
-      const op = prog.op(pc);
+      if (++steps > limit) { this.steps = steps; this.top = top; return LIMIT; }
+      const inst = code + (<usize>pc << 4);
+      const op = load<i32>(inst);
       let ok = false;
-      switch (op) {
-        case Op.Byte: case Op.ByteSet:
-          if (pos < this.len && prog.accepts(pc, load<u8>(this.input + <usize>pos))) { pc++; pos++; ok = true; }
-          break;
-        case Op.Split:
-          if (!this.push(FRAME_ALTERNATIVE, prog.b(pc), pos)) return LIMIT;
-          pc = prog.a(pc);
-          ok = true;
-          break;
-        case Op.Jump: pc = prog.a(pc); ok = true; break;
-        case Op.Save: {
-          const slot = prog.a(pc);
-          if (!this.push(FRAME_RESTORE_SLOT, slot, unchecked(this.caps[slot]))) return LIMIT;
-          unchecked((this.caps[slot] = pos));
-          pc++;
-          ok = true;
-          break;
+      if (op == Op.Byte) {
+        if (pos < len) {
+          const b = <i32>load<u8>(input + <usize>pos);
+          if (b >= load<i32>(inst, 4) && b <= load<i32>(inst, 8)) { pc++; pos++; continue; }
         }
-        case Op.Assert:
-          if (assertionHolds(prog.a(pc), this.input, this.len, pos)) { pc++; ok = true; }
-          break;
-        case Op.Match: return pos;
-        case Op.SubEnd:
-          if (target < 0 || pos == target) return pos;
-          break;
-        case Op.Look: {
-          const flags = prog.a(pc);
-          const mark = this.top;
-          let r = FAIL;
-          if ((flags & LOOK_BEHIND) == 0) r = this.run(pc + 1, pos, -1);
-          else {
-            const lowest = max(0, pos - prog.c(pc));
-            for (let from = pos; from >= lowest; from--) {
-              r = this.run(pc + 1, from, pos);
-              if (r != FAIL) break;
+      } else if (op == Op.ByteSet) {
+        if (pos < len) {
+          const b = <u32>load<u8>(input + <usize>pos);
+          const word = load<u32>(sets + ((<usize>load<i32>(inst, 4) << 5) + (<usize>(b >> 5) << 2)));
+          if (((word >> (b & 31)) & 1) != 0) { pc++; pos++; continue; }
+        }
+      } else if (op == Op.Split) {
+        const k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
+        const byte: i32 = pos < len ? <i32>load<u8>(input + <usize>pos) : -1;
+        const tryA = load<bool>(branchAny + 2 * k) || (byte >= 0 && ((load<u32>(branchSets + ((2 * k) << 5) + (<usize>(byte >> 5) << 2)) >> (<u32>byte & 31)) & 1) != 0);
+        const tryB = load<bool>(branchAny + 2 * k + 1) || (byte >= 0 && ((load<u32>(branchSets + ((2 * k + 1) << 5) + (<usize>(byte >> 5) << 2)) >> (<u32>byte & 31)) & 1) != 0);
+        if (tryA) {
+          if (tryB) {
+            if (top + 3 > capacity) {
+              this.top = top;
+              if (!this.grow()) { this.steps = steps; return LIMIT; }
+              stack = changetype<usize>(this.stack);
+              capacity = this.stack.length;
             }
+            const f = stack + (<usize>top << 2);
+            store<i32>(f, FRAME_ALTERNATIVE);
+            store<i32>(f, load<i32>(inst, 8), 4);
+            store<i32>(f, pos, 8);
+            top += 3;
           }
-          if (r == LIMIT) return LIMIT;
-          const negate = (flags & LOOK_NEGATE) != 0;
-          if (r >= 0) {
-            if (negate) this.unwindTo(mark);
-            else { this.dropAlternatives(mark); pc = prog.b(pc); ok = true; }
-          } else if (negate) { pc = prog.b(pc); ok = true; }
-          break;
+          pc = load<i32>(inst, 4);
+          continue;
+        } else if (tryB) {
+          pc = load<i32>(inst, 8);
+          continue;
         }
-        case Op.Atomic: {
-          const mark = this.top;
-          const r = this.run(pc + 1, pos, -1);
-          if (r == LIMIT) return LIMIT;
-          if (r >= 0) { this.dropAlternatives(mark); pos = r; pc = prog.b(pc); ok = true; }
-          break;
+      } else if (op == Op.Jump) {
+        pc = load<i32>(inst, 4);
+        continue;
+      } else if (op == Op.Save || op == Op.LoopMark) {
+        const slot = <usize>load<i32>(inst, 4);
+        const array = op == Op.Save ? caps : registers;
+        if (top + 3 > capacity) {
+          this.top = top;
+          if (!this.grow()) { this.steps = steps; return LIMIT; }
+          stack = changetype<usize>(this.stack);
+          capacity = this.stack.length;
         }
-        case Op.Backref: {
-          const group = prog.a(pc);
-          const s = unchecked(this.caps[2 * group]), e = unchecked(this.caps[2 * group + 1]);
-          // As in PCRE, a reference to a group that has not matched fails.
-          if (s >= 0 && e >= s && this.sameBytes(s, e - s, pos, prog.b(pc) != 0)) { pos += e - s; pc++; ok = true; }
-          break;
+        const f = stack + (<usize>top << 2);
+        store<i32>(f, op == Op.Save ? FRAME_RESTORE_SLOT : FRAME_RESTORE_REGISTER);
+        store<i32>(f, <i32>slot, 4);
+        store<i32>(f, load<i32>(array + (slot << 2)), 8);
+        top += 3;
+        store<i32>(array + (slot << 2), pos);
+        pc++;
+        continue;
+      } else if (op == Op.Assert) {
+        if (assertionHolds(load<i32>(inst, 4), input, len, pos)) { pc++; continue; }
+      } else if (op == Op.Match) {
+        this.steps = steps;
+        this.top = top;
+        return pos;
+      } else if (op == Op.SubEnd) {
+        if (target < 0 || pos == target) { this.steps = steps; this.top = top; return pos; }
+      } else if (op == Op.LoopCheck) {
+        if (pos != load<i32>(registers + (<usize>load<i32>(inst, 4) << 2))) { pc++; continue; }
+      } else {
+        // Look, Atomic, Backref: rarer; they call back into run() or compare bytes.
+        this.steps = steps;
+        this.top = top;
+        const next = this.subMatch(op, pc, pos);
+        steps = this.steps;
+        top = this.top;
+        stack = changetype<usize>(this.stack);
+        capacity = this.stack.length;
+        if (next == LIMIT) return LIMIT;
+        if (next >= 0) {
+          // Atomic and Backref move pos; lookarounds keep it.
+          if (op != Op.Look) pos = next;
+          pc = op == Op.Backref ? pc + 1 : load<i32>(inst, 8);
+          continue;
         }
-        case Op.LoopMark: {
-          const reg = prog.a(pc);
-          if (!this.push(FRAME_RESTORE_REGISTER, reg, unchecked(this.registers[reg]))) return LIMIT;
-          unchecked((this.registers[reg] = pos));
-          pc++;
-          ok = true;
-          break;
-        }
-        case Op.LoopCheck:
-          if (pos != unchecked(this.registers[prog.a(pc)])) { pc++; ok = true; }
-          break;
       }
       if (ok) continue;
       // Failure: undo to the most recent alternative of this run.
       let resumed = false;
-      while (this.top > base) {
-        this.top -= 3;
-        const kind = unchecked(this.stack[this.top]);
-        const a = unchecked(this.stack[this.top + 1]);
-        const b = unchecked(this.stack[this.top + 2]);
+      while (top > base) {
+        top -= 3;
+        const f = stack + (<usize>top << 2);
+        const kind = load<i32>(f);
+        const a = load<i32>(f, 4);
+        const b = load<i32>(f, 8);
         if (kind == FRAME_ALTERNATIVE) { pc = a; pos = b; resumed = true; break; }
-        if (kind == FRAME_RESTORE_SLOT) unchecked((this.caps[a] = b));
-        else unchecked((this.registers[a] = b));
+        store<i32>((kind == FRAME_RESTORE_SLOT ? caps : registers) + (<usize>a << 2), b);
       }
-      if (!resumed) return FAIL;
+      if (!resumed) { this.steps = steps; this.top = top; return FAIL; }
     }
     return FAIL; // unreachable: the loop only exits by returning
+  }
+
+  /** Look, Atomic or Backref at pc: the position to continue from (pos itself for lookarounds), FAIL or LIMIT. */
+  private subMatch(op: i32, pc: i32, pos: i32): i32 {
+    const prog = this.prog;
+    if (op == Op.Backref) {
+      const group = prog.a(pc);
+      const s = unchecked(this.caps[2 * group]), e = unchecked(this.caps[2 * group + 1]);
+      // As in PCRE, a reference to a group that has not matched fails.
+      if (s >= 0 && e >= s && this.sameBytes(s, e - s, pos, prog.b(pc) != 0)) return pos + (e - s);
+      return FAIL;
+    }
+    const mark = this.top;
+    if (op == Op.Atomic) {
+      const r = this.run(pc + 1, pos, -1);
+      if (r >= 0) this.dropAlternatives(mark);
+      return r;
+    }
+    const flags = prog.a(pc);
+    let r = FAIL;
+    if ((flags & LOOK_BEHIND) == 0) r = this.run(pc + 1, pos, -1);
+    else {
+      const lowest = max(0, pos - prog.c(pc));
+      for (let from = pos; from >= lowest; from--) {
+        r = this.run(pc + 1, from, pos);
+        if (r != FAIL) break;
+      }
+    }
+    if (r == LIMIT) return LIMIT;
+    const negate = (flags & LOOK_NEGATE) != 0;
+    if (r >= 0) {
+      if (negate) { this.unwindTo(mark); return FAIL; }
+      this.dropAlternatives(mark);
+      return pos;
+    }
+    return negate ? pos : FAIL;
   }
 
   private sameBytes(from: i32, n: i32, at: i32, caseInsensitive: bool): bool {
@@ -167,18 +256,13 @@ export class Backtracker {
     return true;
   }
 
-  private push(kind: i32, a: i32, b: i32): bool {
-    if (this.top + 3 > this.stack.length) {
-      const size = this.stack.length * 2;
-      if (size > MAX_STACK_ENTRIES) return false;
-      const grown = new StaticArray<i32>(size);
-      memory.copy(changetype<usize>(grown), changetype<usize>(this.stack), <usize>this.top << 2);
-      this.stack = grown;
-    }
-    unchecked((this.stack[this.top] = kind));
-    unchecked((this.stack[this.top + 1] = a));
-    unchecked((this.stack[this.top + 2] = b));
-    this.top += 3;
+  /** Doubles the backtrack stack (keeping `top` entries); false at the cap. */
+  private grow(): bool {
+    const size = this.stack.length * 2;
+    if (size > MAX_STACK_ENTRIES) return false;
+    const grown = new StaticArray<i32>(size);
+    memory.copy(changetype<usize>(grown), changetype<usize>(this.stack), <usize>this.top << 2);
+    this.stack = grown;
     return true;
   }
 
@@ -206,4 +290,29 @@ export class Backtracker {
     }
     this.top = write;
   }
+}
+
+/**
+ * Collects into sets[offset..offset+8) the bytes a match attempt from pc can consume first.
+ * Returns false (unknown: any byte, or the end) when pc can finish or hit a construct that
+ * needs no byte (match, lookaround, backreference) or the search gets too wide.
+ */
+function firstBytesFrom(prog: Program, pc0: i32, sets: StaticArray<u32>, offset: i32, seen: SparseSet, work: Array<i32>): bool {
+  seen.clear();
+  work.length = 0;
+  work.push(pc0);
+  while (work.length > 0) {
+    const pc = work.pop();
+    if (seen.has(pc)) continue;
+    if (seen.size >= 256) return false;
+    seen.add(pc);
+    const op = prog.op(pc);
+    if (op == Op.Byte || op == Op.ByteSet) {
+      for (let b = 0; b < 256; b++) if (prog.accepts(pc, b)) sets[offset + (b >> 5)] |= (<u32>1) << (<u32>b & 31);
+    } else if (op == Op.Jump) work.push(prog.a(pc));
+    else if (op == Op.Split) { work.push(prog.a(pc)); work.push(prog.b(pc)); }
+    else if (op == Op.Save || op == Op.Assert || op == Op.LoopMark || op == Op.LoopCheck) work.push(pc + 1);
+    else return false; // Match, SubEnd, Look, Atomic, Backref
+  }
+  return true;
 }

@@ -261,7 +261,7 @@ export function canBeEmpty(n: Node): bool {
 }
 
 /** Maximum length in bytes of what the node matches; -1 if unbounded. */
-function maxLength(n: Node, utf8: bool): i32 {
+export function maxLength(n: Node, utf8: bool): i32 {
   switch (n.kind) {
     case NodeKind.Chars: {
       const r = n.set!.normalize().ranges;

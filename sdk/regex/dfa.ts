@@ -69,26 +69,43 @@ export class LazyDFA {
    * Bytes before `start` are context for ^ and \b.
    */
   earliestMatchEnd(input: usize, len: i32, start: i32, firstBytes: StaticArray<u8> | null): i32 {
-    const classOf = this.classes.classOf;
+    // The hot loop works on raw addresses (usize locals): AssemblyScript spills managed
+    // references to its shadow stack on every use, which would cost more than the DFA step.
+    const classOf = changetype<usize>(this.classes.classOf);
+    const first: usize = firstBytes != null && !this.prog.hasAssertions ? changetype<usize>(firstBytes) : 0;
+    let table = changetype<usize>(this.table);
     let pos = start;
     let s = this.startState(input, pos);
     let startState = s;
-    const skip = firstBytes != null && !this.prog.hasAssertions;
+    table = changetype<usize>(this.table);
     while (pos < len) {
-      if (skip && s == startState) {
+      if (first != 0 && s == startState) {
         // Only the unanchored restart is alive: jump to a byte that can begin a match.
-        while (pos < len && unchecked(firstBytes![load<u8>(input + <usize>pos)]) == 0) pos++;
+        while (pos < len && load<u8>(first + <usize>load<u8>(input + <usize>pos)) == 0) pos++;
         if (pos >= len) break;
       }
-      let t = unchecked(this.table[s + <i32>unchecked(classOf[load<u8>(input + <usize>pos)])]);
-      if (t >= 0) { s = t; pos++; continue; }
+      // Tight loop over cached transitions.
+      let t: i32 = 0;
+      while (true) {
+        t = load<i32>(table + (<usize>(s + <i32>load<u8>(classOf + <usize>load<u8>(input + <usize>pos))) << 2));
+        if (t < 0 || (first != 0 && t == startState)) break;
+        s = t;
+        if (++pos >= len) break;
+      }
+      if (pos >= len) break;
+      if (t >= 0) { s = t; pos++; continue; } // back to the start state: skip ahead
+      const byte: i32 = load<u8>(input + <usize>pos);
       if (t == UNKNOWN) {
-        t = this.computeTransition(s, <i32>unchecked(classOf[load<u8>(input + <usize>pos)]), load<u8>(input + <usize>pos));
+        t = this.computeTransition(s, <i32>load<u8>(classOf + <usize>byte), byte);
+        table = changetype<usize>(this.table);
         if (t == UNKNOWN) {
           // The cache was cleared while entering the next state: continue from its rebuilt copy.
           s = this.rebuiltCurrent;
           pos++;
-          if (skip) startState = this.startState(input, pos);
+          if (first != 0) {
+            startState = this.startState(input, pos);
+            table = changetype<usize>(this.table);
+          }
           continue;
         }
       }
@@ -96,15 +113,8 @@ export class LazyDFA {
       if (t == DEAD) return -1;
       s = t;
       pos++;
-      // Tight inner loop over cached transitions.
-      while (pos < len) {
-        const u = unchecked(this.table[s + <i32>unchecked(classOf[load<u8>(input + <usize>pos)])]);
-        if (u < 0 || (skip && u == startState)) break;
-        s = u;
-        pos++;
-      }
     }
-    let t = unchecked(this.table[s + this.eot]);
+    let t = load<i32>(table + (<usize>(s + this.eot) << 2));
     if (t == UNKNOWN) t = this.computeTransition(s, this.eot, -1); // never interns, so never clears
     return t == MATCH ? len : -1;
   }

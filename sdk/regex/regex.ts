@@ -12,6 +12,9 @@ import { ParseResult } from "./parser";
 import { PikeVM } from "./pikevm";
 import { Program } from "./program";
 import { expandReplacement } from "./replace";
+import { maxLength } from "./compiler";
+import { prefixLiterals, requiredLiterals } from "./literals";
+import { Prefilter } from "./prefilter";
 
 export class Regex {
   /** Number of capture groups, including group 0 (the whole match). */
@@ -26,6 +29,11 @@ export class Regex {
   private readonly classes: ByteClasses;
   private readonly firstBytes: StaticArray<u8> | null;
   private readonly anchoredStart: bool;
+  /** For patterns ending in \z (or $ without (?m)) with a bounded length: the longest match, else -1. */
+  private readonly endAnchoredLength: i32;
+  private prefilter: Prefilter | null = null;
+  /** Every match starts with one of the prefilter's literals (so searching may start there). */
+  private prefilterIsPrefix: bool = false;
   private readonly slots: StaticArray<i32>;
   private dfa: LazyDFA | null = null;
   private pike: PikeVM | null = null;
@@ -37,8 +45,22 @@ export class Regex {
     this.usesBacktracking = prog.needsBacktracking;
     this.classes = new ByteClasses(prog);
     this.firstBytes = firstByteTable(prog);
-    this.anchoredStart = startsAnchored(parsed.root!);
     this.slots = new StaticArray<i32>(prog.slotCount);
+    const root = parsed.root!;
+    this.anchoredStart = startsAnchored(root);
+    this.endAnchoredLength = endsAnchored(root) ? maxLength(root, options.utf8) : -1;
+    if (!this.anchoredStart) {
+      const prefix = prefixLiterals(root, options.utf8);
+      const required = requiredLiterals(root, options.utf8);
+      const prefixLength = prefix != null ? prefix.minLength() : 0;
+      const requiredLength = required != null ? required.minLength() : 0;
+      if (prefixLength >= 2 && prefixLength >= min(requiredLength, 4)) {
+        this.prefilter = new Prefilter(prefix!);
+        this.prefilterIsPrefix = true;
+      } else if (requiredLength >= 2) {
+        this.prefilter = new Prefilter(required!);
+      }
+    }
   }
 
   // ---- bytes (the core; offsets are byte offsets) -----------------------------------------------
@@ -52,8 +74,24 @@ export class Regex {
   testPointer(ptr: usize, len: i32, start: i32 = 0): bool {
     this.lastMatchExceededLimit = false;
     if (start < 0 || start > len) return false;
-    if (this.usesBacktracking) return this.backtrack(ptr, len, start);
-    return this.getDfa().earliestMatchEnd(ptr, len, start, this.anchoredStart ? null : this.firstBytes) >= 0;
+    const from = this.candidateStart(ptr, len, start);
+    if (from < 0) return false;
+    if (this.usesBacktracking) return this.backtrack(ptr, len, from);
+    return this.getDfa().earliestMatchEnd(ptr, len, from, this.anchoredStart ? null : this.firstBytes) >= 0;
+  }
+
+  /**
+   * Where a match can start at the earliest, or -1 if the prefilter proves there is none:
+   * the first occurrence of a prefix literal, or `start` once a required literal is seen.
+   */
+  private candidateStart(ptr: usize, len: i32, start: i32): i32 {
+    let from = start;
+    if (this.endAnchoredLength >= 0 && !this.anchoredStart) from = max(from, len - this.endAnchoredLength);
+    const pre = this.prefilter;
+    if (pre == null) return from;
+    const at = pre.find(ptr, len, from);
+    if (at < 0) return -1;
+    return this.prefilterIsPrefix ? at : from;
   }
 
   /** The leftmost-first match in input[start..] with its groups, or null. */
@@ -62,11 +100,13 @@ export class Regex {
     const len = input.length;
     if (start < 0 || start > len) return null;
     const ptr = input.dataStart;
+    const from = this.candidateStart(ptr, len, start);
+    if (from < 0) return null;
     if (this.usesBacktracking) {
-      if (!this.backtrack(ptr, len, start)) return null;
+      if (!this.backtrack(ptr, len, from)) return null;
     } else {
-      if (this.getDfa().earliestMatchEnd(ptr, len, start, this.anchoredStart ? null : this.firstBytes) < 0) return null;
-      if (!this.getPike().search(ptr, len, start, this.anchoredStart, this.slots)) return null;
+      if (this.getDfa().earliestMatchEnd(ptr, len, from, this.anchoredStart ? null : this.firstBytes) < 0) return null;
+      if (!this.getPike().search(ptr, len, from, this.anchoredStart, this.slots)) return null;
     }
     const spans = new StaticArray<i32>(this.slots.length);
     for (let i = 0; i < spans.length; i++) unchecked((spans[i] = this.slots[i]));
@@ -167,6 +207,22 @@ function startsAnchored(n: Node): bool {
   if (n.kind == NodeKind.Capture || n.kind == NodeKind.Atomic) return startsAnchored(n.children[0]);
   if (n.kind == NodeKind.Alternate) {
     for (let i = 0; i < n.children.length; i++) if (!startsAnchored(n.children[i])) return false;
+    return true;
+  }
+  return false;
+}
+
+/** Whether every match must end at the end of the text (\z, or $ without (?m), last). */
+function endsAnchored(n: Node): bool {
+  if (n.kind == NodeKind.Assert) return n.value == <i32>AssertKind.EndText;
+  if (n.kind == NodeKind.Concat) {
+    let i = n.children.length - 1;
+    while (i >= 0 && n.children[i].kind == NodeKind.Empty) i--;
+    return i >= 0 && endsAnchored(n.children[i]);
+  }
+  if (n.kind == NodeKind.Capture || n.kind == NodeKind.Atomic) return endsAnchored(n.children[0]);
+  if (n.kind == NodeKind.Alternate) {
+    for (let i = 0; i < n.children.length; i++) if (!endsAnchored(n.children[i])) return false;
     return true;
   }
   return false;
