@@ -59,7 +59,7 @@ export function grpcServiceCluster(service: Uint8Array): { cluster: string; auth
 }
 
 /** Envoy's Grpc::Utility::httpToGrpcStatus. */
-function httpToGrpcStatus(status: number): number {
+export function httpToGrpcStatus(status: number): number {
   switch (status) {
     case 400: return GrpcStatus.Internal;
     case 401: return GrpcStatus.Unauthenticated;
@@ -70,14 +70,14 @@ function httpToGrpcStatus(status: number): number {
   }
 }
 
-function frame(message: Uint8Array): Uint8Array {
+export function frame(message: Uint8Array): Uint8Array {
   const out = new Uint8Array(5 + message.byteLength);
   new DataView(out.buffer).setUint32(1, message.byteLength, false);
   out.set(message, 5);
   return out;
 }
 
-function toList(h: HeaderList | Record<string, string> | undefined): HeaderList {
+export function toList(h: HeaderList | Record<string, string> | undefined): HeaderList {
   if (h === undefined) return [];
   return (Array.isArray(h) ? h : Object.entries(h)).map(([k, v]) => [k.toLowerCase(), String(v)]);
 }

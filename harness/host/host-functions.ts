@@ -3,6 +3,7 @@
 import { BUFFER_TYPE_MAX, BufferType, MAP_TYPE_MAX, MapType, STREAM_TYPE_MAX, StreamType, WasmResult } from "./abi.ts";
 import type { HeaderList } from "./api.ts";
 import { startGrpcCall } from "./grpc-call.ts";
+import { startGrpcStream } from "./grpc-stream.ts";
 import { startHttpCall } from "./http-call.ts";
 import { concatBytes, encodeUtf8 } from "./memory.ts";
 import { deserializePairs, headerBytes, PairsFormatError, serializePairs } from "./pairs.ts";
@@ -33,6 +34,8 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
 
   /** Header maps a context may read (http-call response maps included). */
   const constMap = (type: number): HeaderList | null => {
+    if (type === MapType.GrpcReceiveInitialMetadata) return vm.grpcMetadata;
+    if (type === MapType.GrpcReceiveTrailingMetadata) return vm.grpcTrailingMetadata;
     if (type === MapType.HttpCallResponseHeaders) return vm.callResponse?.headers ?? null;
     if (type === MapType.HttpCallResponseTrailers) return vm.callResponse?.trailers ?? null;
     return streamOf()?.map(type as MapType) ?? null;
@@ -316,22 +319,33 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
       if (result !== WasmResult.Ok) return result;
       return mem().setU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
-    // Streaming gRPC is not implemented by the embedded host: it says so with Unimplemented
-    // (after the pointer checks Envoy makes) instead of hanging.
     proxy_grpc_stream(servicePtr: number, serviceSize: number, serviceNamePtr: number, serviceNameSize: number, methodPtr: number,
-      methodSize: number, metadataPtr: number, metadataSize: number): number {
-      if ([mem().view(servicePtr, serviceSize), mem().view(serviceNamePtr, serviceNameSize), mem().view(methodPtr, methodSize),
-        mem().view(metadataPtr, metadataSize)].includes(null)) return WasmResult.InvalidMemoryAccess;
-      rt.log("warn", "host: proxy_grpc_stream is not implemented by the embedded host (Unimplemented)", vm.worker);
-      return WasmResult.Unimplemented;
+      methodSize: number, metadataPtr: number, metadataSize: number, tokenPtr: number): number {
+      const service = mem().copy(servicePtr, serviceSize);
+      const serviceName = mem().string(serviceNamePtr, serviceNameSize);
+      const method = mem().string(methodPtr, methodSize);
+      const metadata = readPairs(metadataPtr, metadataSize, "proxy_grpc_stream");
+      if (service === null || serviceName === null || method === null || metadata === null) return WasmResult.InvalidMemoryAccess;
+      const { result, token } = startGrpcStream(vm, service, serviceName, method, metadata);
+      if (result !== WasmResult.Ok) return result;
+      return mem().setU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
-    proxy_grpc_send(token: number, ptr: number, size: number): number {
-      if (mem().view(ptr, size) === null) return WasmResult.InvalidMemoryAccess;
-      // Envoy: a call token cannot be sent on; no stream tokens exist here.
-      return (token & 1) === 1 ? WasmResult.BadArgument : WasmResult.NotFound;
+    proxy_grpc_send(token: number, ptr: number, size: number, endStream: number): number {
+      const message = mem().copy(ptr, size);
+      if (message === null) return WasmResult.InvalidMemoryAccess;
+      if ((token & 1) === 1) return WasmResult.BadArgument; // a call token: Envoy refuses sends on calls
+      const stream = vm.grpcStreams.get(token >>> 0);
+      if (stream === undefined) return WasmResult.NotFound;
+      return stream.send(message, endStream !== 0);
     },
-    proxy_grpc_cancel: (token: number): number => cancelGrpc(token >>> 0),
-    proxy_grpc_close: (token: number): number => cancelGrpc(token >>> 0),
+    proxy_grpc_cancel: (token: number): number => {
+      const stream = vm.grpcStreams.get(token >>> 0);
+      return stream !== undefined ? stream.cancel() : cancelGrpc(token >>> 0);
+    },
+    proxy_grpc_close: (token: number): number => {
+      const stream = vm.grpcStreams.get(token >>> 0);
+      return stream !== undefined ? stream.close() : cancelGrpc(token >>> 0);
+    },
 
     proxy_set_tick_period_milliseconds(period: number): number {
       vm.tickCancel?.();

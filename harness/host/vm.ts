@@ -3,6 +3,7 @@
 // plugin then replaces it, as Envoy does.
 import { LOG_LEVELS } from "./abi.ts";
 import { PluginLoadError, type HeaderList, type LogEntry } from "./api.ts";
+import type { GrpcStreamHandle } from "./grpc-stream.ts";
 import { buildHostFunctions } from "./host-functions.ts";
 import { GuestMemory } from "./memory.ts";
 import { VmMetrics } from "./metrics.ts";
@@ -71,6 +72,11 @@ export class WasmVm {
   readonly pendingGrpcCalls = new Map<number, () => void>();
   nextGrpcToken = 1;
   grpcReceive: Uint8Array | null = null;
+  /** Open gRPC streams (even tokens) and the metadata visible during their callbacks. */
+  readonly grpcStreams = new Map<number, GrpcStreamHandle>();
+  nextGrpcStreamToken = 2;
+  grpcMetadata: HeaderList | null = null;
+  grpcTrailingMetadata: HeaderList | null = null;
   tickCancel: (() => void) | undefined;
   tickPeriodMs = 0;
   /** proxy_on_done returned false at shutdown: the root waits for proxy_done. */
@@ -283,6 +289,7 @@ export class WasmVm {
     for (const cancel of [...this.pendingCalls.values(), ...this.pendingGrpcCalls.values()]) cancel();
     this.pendingCalls.clear();
     this.pendingGrpcCalls.clear();
+    for (const stream of [...this.grpcStreams.values()]) stream.cancel();
   }
 
   /** Stops the tick and outstanding calls (plugin close). */

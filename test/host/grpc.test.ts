@@ -60,3 +60,31 @@ describe("proxy_grpc_call", () => {
     expect(cancelled.upstreamRequest!.headers["x-grpc"]).toBeUndefined();
   });
 });
+
+describe("proxy_grpc_stream", () => {
+  it("sends the messages when the filter half-closes and replays the answer as Envoy's stream callbacks", async () => {
+    let seen: UpstreamRequest | undefined;
+    const answer = (req: UpstreamRequest) => {
+      seen = req;
+      const a = grpcAnswer("r1");
+      const b = grpcAnswer("r2");
+      return { ...a, body: new Uint8Array([...(a.body as Uint8Array), ...(b.body as Uint8Array)]), trailers: { "grpc-status": "0", "x-trailer-md": "t" } };
+    };
+    const f = await probe({ chat: answer });
+    for (const op of ["grpc-stream:chat", "grpc-stream-close:chat"]) {
+      const r = await f.request({ path: "/", headers: { "x-op": op } });
+      expect(r.upstreamRequest!.headers["x-grpc-dispatch"]).toBe("0");
+      const prefix = op === "grpc-stream:chat" ? "after-end=2;" : "";
+      expect(r.upstreamRequest!.headers["x-grpc-stream"]).toBe(`${prefix}initial=2;msg=r1;msg=r2;trailing=2:t;closed 0/0 `);
+      expect(seen!.path).toBe("/pkg.Streamer/Chat");
+      // Both messages went out, each length-prefixed.
+      expect(Buffer.from(seen!.bodyBytes).toString("hex")).toBe("0000000002" + Buffer.from("m1").toString("hex") + "0000000002" + Buffer.from("m2").toString("hex"));
+    }
+  });
+
+  it("an error status closes the stream with it", async () => {
+    const f = await probe({ chat: () => grpcAnswer("", 16, "who are you") });
+    const r = await f.request({ path: "/", headers: { "x-op": "grpc-stream:chat" } });
+    expect(r.upstreamRequest!.headers["x-grpc-stream"]).toBe("after-end=2;initial=2;trailing=2:null;closed 16/16 who are you");
+  });
+});
