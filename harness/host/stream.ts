@@ -3,7 +3,8 @@
 // the access-log and teardown callbacks at the end.
 import { BufferType, DATA_ACTIONS, HEADERS_ACTIONS, MapType, StreamType, TRAILERS_ACTIONS, WasmResult } from "./abi.ts";
 import type { CallbackRecord, HeaderList, HttpStream, StreamInfo, StreamSink } from "./api.ts";
-import { EMPTY_BYTES, concatBytes, encodeUtf8 } from "./memory.ts";
+import { httpToGrpcStatus } from "./grpc-call.ts";
+import { EMPTY_BYTES, concatBytes, decodeUtf8, encodeUtf8 } from "./memory.ts";
 import type { PluginImpl } from "./plugin.ts";
 import type { BodyBuffer, StreamBinding } from "./runtime.ts";
 import { TRAPPED, type VmContext, type WasmVm } from "./vm.ts";
@@ -393,7 +394,7 @@ export class FilterStream implements HttpStream {
 
   private failStream(): void {
     if (this.ended) return;
-    if (!this.responseStarted) this.localReply(null, 503, EMPTY_BYTES, [], 0, FAIL_STREAM_DETAILS);
+    if (!this.responseStarted) this.localReply(503, EMPTY_BYTES, [], FAIL_STREAM_DETAILS);
     else this.reset("wasm filter failed after the response started");
   }
 
@@ -409,15 +410,30 @@ export class FilterStream implements HttpStream {
     while (this.pending.length > 0) this.pending.shift()!();
   }
 
-  private localReply(from: Slot | null, status: number, body: Uint8Array, extra: HeaderList, _grpcStatus: number, details: string): void {
+  /**
+   * Envoy's sendLocalReply: `:status`, content-length/content-type for a body, then the filter's
+   * headers. A gRPC request gets a trailers-only gRPC answer instead (HTTP 200, grpc-status from
+   * the filter or mapped from the HTTP code, grpc-message = body); a HEAD request gets no body.
+   */
+  private localReply(status: number, body: Uint8Array, extra: HeaderList, details: string, grpcStatus = -1): void {
     if (this.ended) return;
     if (this.responseStarted) { this.reset(`local reply ${status} after the response started`); return; }
     this.responseCodeDetails = details;
     this.decode.aborted = true;
     this.ignoreUpstreamResponse = true;
     this.encode.aborted = true;
-    const headers: HeaderList = [[":status", String(status)]];
-    if (body.byteLength > 0) headers.push(["content-length", String(body.byteLength)], ["content-type", "text/plain"]);
+    const requestHeader = (name: string) => this.requestHeadersSeen?.find(([k]) => k === name)?.[1];
+    let headers: HeaderList;
+    if (requestHeader("content-type")?.startsWith("application/grpc")) {
+      const code = grpcStatus >= 0 && grpcStatus <= 16 ? grpcStatus : httpToGrpcStatus(status);
+      headers = [[":status", "200"], ["content-type", "application/grpc"], ["grpc-status", String(code)]];
+      if (body.byteLength > 0) headers.push(["grpc-message", percentEncode(decodeUtf8(body))]);
+      body = EMPTY_BYTES;
+    } else {
+      headers = [[":status", String(status)]];
+      if (body.byteLength > 0) headers.push(["content-length", String(body.byteLength)], ["content-type", "text/plain"]);
+      if (requestHeader(":method") === "HEAD") body = EMPTY_BYTES;
+    }
     headers.push(...extra);
     if (this.encode.headers !== null) {
       // The response already entered the filter chain: Envoy sends the reply straight to the
@@ -435,15 +451,14 @@ export class FilterStream implements HttpStream {
     this.encode.headers = headers;
     this.responseHeadersSeen = headers;
     for (const s of this.slots) { s.view.responseHeaders = null; s.view.responseBody = null; s.view.responseTrailers = null; }
-    void from;
     this.pushHeaders(this.encode, 0, body.byteLength === 0);
     if (body.byteLength > 0) this.pushData(this.encode, 0, body, true);
   }
 
   /** Envoy's answer when a buffering filter exceeds the buffer limit: 413 on requests, 500 on responses. */
   private bufferOverflow(d: DirectionState): void {
-    if (d.dir === "request") this.localReply(null, 413, encodeUtf8("Payload Too Large"), [], 0, "request_payload_too_large");
-    else this.localReply(null, 500, encodeUtf8("Internal Server Error"), [], 0, "response_payload_too_large");
+    if (d.dir === "request") this.localReply(413, encodeUtf8("Payload Too Large"), [], "request_payload_too_large");
+    else this.localReply(500, encodeUtf8("Internal Server Error"), [], "response_payload_too_large");
   }
 
   private reset(reason: string): void {
@@ -479,7 +494,7 @@ export class FilterStream implements HttpStream {
       },
       sendLocalResponse: (status, body, headers, grpcStatus, details) => {
         if (this.dispatching > 0) this.stopNextIteration = true;
-        this.later(() => this.localReply(slot, status, body, headers, grpcStatus, details));
+        this.later(() => this.localReply(status, body, headers, details, grpcStatus));
       },
       propertySources: () => ({
         info: this.info,
@@ -534,6 +549,15 @@ export class FilterStream implements HttpStream {
     slot.ctx.created = r !== TRAPPED;
     return r !== TRAPPED;
   }
+}
+
+/** gRPC's percent-encoding of grpc-message: bytes outside printable ASCII, and '%'. */
+function percentEncode(text: string): string {
+  let out = "";
+  for (const byte of encodeUtf8(text)) {
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
 }
 
 function normalize(headers: HeaderList): HeaderList {

@@ -45,6 +45,19 @@ describe("chains", () => {
     ]);
   });
 
+  it("a local reply to a gRPC request is a trailers-only gRPC answer; to HEAD it has no body", async () => {
+    const f = await chain(["A"]);
+    const g = await f.request({ method: "POST", path: "/pkg.Svc/Call", headers: { "content-type": "application/grpc", "x-op": "local:403" } });
+    expect(g.status).toBe(200);
+    expect(g.headers["grpc-status"]).toBe("7"); // 403 → PERMISSION_DENIED
+    expect(g.headers["grpc-message"]).toBe("denied by A");
+    expect(g.body).toBe("");
+    const h = await f.request({ method: "HEAD", path: "/", headers: { "x-op": "local:403" } });
+    expect(h.status).toBe(403);
+    expect(h.headers["content-length"]).toBe("11");
+    expect(h.body).toBe("");
+  });
+
   it("a local reply stops iteration even if the filter returns Continue", async () => {
     const f = await chain(["A", "B"]);
     const r = await f.request({ path: "/", headers: { "x-op-A": "local-continue:401" } });
