@@ -118,6 +118,15 @@ function clusterEntry(cluster: Cluster, options: BootstrapOptions) {
     },
   };
   if (!allIps) entry.dns_lookup_family = "V4_PREFERRED";
+  if (cluster.http2) {
+    // HTTP/2 (h2c, or h2 over TLS) to the upstream, as gRPC needs.
+    entry.typed_extension_protocol_options = {
+      "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+        "@type": `${TYPE}envoy.extensions.upstreams.http.v3.HttpProtocolOptions`,
+        explicit_http_config: { http2_protocol_options: {} },
+      },
+    };
+  }
   if (cluster.protocol === "https") {
     const sniHost = endpoints.find((e) => isIP(e.host) === 0)?.host;
     entry.transport_socket = {

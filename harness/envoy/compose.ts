@@ -64,7 +64,8 @@ export function composeProject(gateway: Gateway, options: ComposeOptions): Compo
   const containerGateway: Gateway = {
     ...gateway,
     clusters: gateway.clusters.map((c) =>
-      echoClusters.has(c.name) ? { ...c, protocol: "http", endpoints: [{ host: ECHO_SERVICE, port: ECHO_PORT }] } : c,
+      // The echo container speaks plain HTTP/1.1.
+      echoClusters.has(c.name) ? { ...c, protocol: "http", http2: undefined, endpoints: [{ host: ECHO_SERVICE, port: ECHO_PORT }] } : c,
     ),
   };
   const bootstrapOptions: BootstrapOptions = {

@@ -28,7 +28,7 @@ export async function loadGateway(file: string): Promise<Gateway> {
 }
 
 // Raw shapes after the schema check (snake_case, as written).
-interface RawCluster { name: string; endpoints?: string[]; url?: string; protocol?: "http" | "https"; connect_timeout?: string }
+interface RawCluster { name: string; endpoints?: string[]; url?: string; protocol?: "http" | "https"; connect_timeout?: string; http2?: boolean }
 interface RawRoute { name?: string; match?: RouteMatch; cluster: string; hostnames?: string[]; filters?: string[]; timeout?: string }
 interface RawFilter {
   name: string; source?: string; wasm?: string; image?: string; image_digest?: string; url?: string; sha256?: string;
@@ -117,7 +117,9 @@ class Checker {
     }
     const connectTimeoutMs = raw.connect_timeout ? parseDurationMs(raw.connect_timeout) : 5000;
     if (raw.connect_timeout && connectTimeoutMs <= 0) this.report([...at, "connect_timeout"], "expected a duration greater than 0");
-    return { name: raw.name, endpoints, protocol: protocol ?? "http", connectTimeoutMs };
+    const cluster: Cluster = { name: raw.name, endpoints, protocol: protocol ?? "http", connectTimeoutMs };
+    if (raw.http2) cluster.http2 = true;
+    return cluster;
   }
 
   private endpoint(text: string, at: PathSegment[]): Endpoint {

@@ -20,6 +20,8 @@ export interface Cluster {
   protocol: "http" | "https";
   /** Connect timeout in milliseconds. Default 5000. */
   connectTimeoutMs: number;
+  /** Speak HTTP/2 to the upstream (gRPC services called with grpc_call / grpc_stream need it). Default false. */
+  http2?: boolean;
 }
 
 export interface RouteMatch {

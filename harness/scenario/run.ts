@@ -89,7 +89,7 @@ async function runEmbedded(gateway: Gateway, scenario: Scenario, options: RunOpt
     const routed: Gateway = {
       ...gateway,
       clusters: gateway.clusters.map((c) =>
-        scenario.echo.includes(c.name) ? { ...c, protocol: "http", endpoints: [{ host: "127.0.0.1", port: echo!.port }] } : c,
+        scenario.echo.includes(c.name) ? { ...c, protocol: "http", http2: undefined, endpoints: [{ host: "127.0.0.1", port: echo!.port }] } : c,
       ),
     };
     const proxy = await startProxy(routed, { port: 0, address: "127.0.0.1" });

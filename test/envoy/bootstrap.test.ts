@@ -22,6 +22,9 @@ clusters:
     connect_timeout: 250ms
   - name: tokens
     url: http://tokens.internal:8080
+  - name: grpc-authz
+    url: http://127.0.0.1:9090
+    http2: true
 routes:
   - name: admin
     match: { path: /admin, headers: [{ name: x-admin, exact: "yes" }, { name: x-trace }] }
@@ -118,7 +121,7 @@ describe("envoy bootstrap from a gateway", () => {
 
   it("declares every cluster, including ones only filters call through http_call", () => {
     const clusters = bootstrap.static_resources.clusters;
-    expect(clusters.map((c: Json) => c.name)).toEqual(["backend", "authz", "tokens"]);
+    expect(clusters.map((c: Json) => c.name)).toEqual(["backend", "authz", "tokens", "grpc-authz"]);
     expect(clusters[0]).toMatchObject({ type: "STATIC", connect_timeout: "5s" });
     expect(clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({ address: "127.0.0.1", port_value: 9000 });
     expect(clusters[1]).toMatchObject({ type: "STRICT_DNS", connect_timeout: "0.250s", dns_lookup_family: "V4_PREFERRED" });
@@ -127,6 +130,13 @@ describe("envoy bootstrap from a gateway", () => {
       sni: "authz.internal",
     });
     expect(clusters[2].transport_socket).toBeUndefined();
+    expect(clusters[2].typed_extension_protocol_options).toBeUndefined();
+    expect(clusters[3].typed_extension_protocol_options).toEqual({
+      "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+        "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+        explicit_http_config: { http2_protocol_options: {} },
+      },
+    });
   });
 
   it("container options: module paths, bind addresses and upstream host rewriting", () => {

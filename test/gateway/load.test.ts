@@ -24,6 +24,7 @@ clusters:
     endpoints: ["auth.internal:8443", "[::1]:9443"]
     protocol: https
     connect_timeout: 250ms
+    http2: true
 routes:
   - name: api
     match: { prefix: /api, headers: [{ name: X-Env, exact: prod }, { name: x-debug }] }
@@ -65,6 +66,7 @@ describe("parseGateway: a valid file", () => {
       endpoints: [{ host: "auth.internal", port: 8443 }, { host: "::1", port: 9443 }],
       protocol: "https",
       connectTimeoutMs: 250,
+      http2: true,
     });
   });
 
@@ -139,7 +141,7 @@ describe("parseGateway: schema errors name file, line:col, field and expectation
 
   it("an unknown field points at the key and lists the known ones", () => {
     const e = errorOf(() => parseGateway("clusters:\n  - name: a\n    url: http://x:1\n    timeout: 5s\n", "/tmp", "gw.yaml"));
-    expect(e.message).toBe("gw.yaml:4:5: clusters[0].timeout: unknown field (expected one of: name, endpoints, url, protocol, connect_timeout)");
+    expect(e.message).toBe("gw.yaml:4:5: clusters[0].timeout: unknown field (expected one of: name, endpoints, url, protocol, connect_timeout, http2)");
   });
 
   it("a number where a duration is expected", () => {
