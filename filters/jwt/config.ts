@@ -160,7 +160,7 @@ function readLocalJwks(o: ConfigObject): Jwks | null {
     o.errors.add(o.path, "expected inline_string or inline_bytes");
   }
   if (text === null) return null;
-  const parsed = parseKeySet(text!);
+  const parsed = parseKeySet(text);
   if (parsed.jwks === null) {
     o.error(o.has("inline_string") ? "inline_string" : "inline_bytes", "is neither a usable JWKS nor a PEM public key: " + parsed.error);
     return null;

@@ -62,25 +62,25 @@ export function extractTokens(provider: Provider, headers: HeaderMap, path: stri
     const value = headers.get(location.name);
     if (value === null) continue;
     if (location.valuePrefix.length == 0) {
-      addUnique(out, tokenAt(value!, 0), location.name);
+      addUnique(out, tokenAt(value, 0), location.name);
       continue;
     }
-    let at = value!.indexOf(location.valuePrefix);
+    let at = value.indexOf(location.valuePrefix);
     // "Bearer" is matched without regard to case (RFC 6750 §2.1 names the scheme case-insensitively).
-    if (at < 0 && location.valuePrefix.toLowerCase() == "bearer ") at = value!.toLowerCase().indexOf("bearer ");
+    if (at < 0 && location.valuePrefix.toLowerCase() == "bearer ") at = value.toLowerCase().indexOf("bearer ");
     if (at < 0) continue;
-    addUnique(out, tokenAt(value!, at + location.valuePrefix.length), location.name);
+    addUnique(out, tokenAt(value, at + location.valuePrefix.length), location.name);
   }
   for (let i = 0; i < provider.fromParams.length; i++) {
     const v = queryParam(path, provider.fromParams[i]);
-    if (v !== null) addUnique(out, tokenAt(v!, 0), "");
+    if (v !== null) addUnique(out, tokenAt(v, 0), "");
   }
   if (provider.fromCookies.length > 0) {
     const cookies = headers.get("cookie");
     if (cookies !== null) {
       for (let i = 0; i < provider.fromCookies.length; i++) {
-        const v = cookieValue(cookies!, provider.fromCookies[i]);
-        if (v !== null) addUnique(out, tokenAt(v!, 0), "");
+        const v = cookieValue(cookies, provider.fromCookies[i]);
+        if (v !== null) addUnique(out, tokenAt(v, 0), "");
       }
     }
   }

@@ -109,7 +109,7 @@ export class JwtFilter extends HttpContext {
       return Action.Continue;
     }
     const path = headers.get(":path");
-    this.path = path !== null ? path! : "";
+    this.path = path !== null ? path : "";
     const cleanPath = pathWithoutQuery(this.path);
     for (let i = 0; i < config.rules.length; i++) {
       if (ruleMatches(config.rules[i], cleanPath)) {
@@ -187,7 +187,7 @@ export class JwtFilter extends HttpContext {
     for (let i = 0; i < provider.claimToHeaders.length; i++) {
       const c = provider.claimToHeaders[i];
       const text = claimText(jwt, c.claimName);
-      if (text !== null && text!.length > 0) headers.add(c.headerName, text!);
+      if (text !== null && text.length > 0) headers.add(c.headerName, text);
     }
     if (!provider.forward && ok.found.header != "") headers.remove(ok.found.header);
     // As Envoy, the verified payload is published only when payload_in_metadata names where:
@@ -205,12 +205,12 @@ export class JwtFilter extends HttpContext {
     }
     const headers = this.request.headers;
     const proto = headers.get("x-forwarded-proto");
-    const scheme = proto !== null ? proto! : (headers.get(":scheme") !== null ? headers.get(":scheme")! : "http");
+    const scheme = proto !== null ? proto : (headers.get(":scheme") !== null ? headers.get(":scheme")! : "http");
     const host = headers.get(":authority");
     const path = headers.get(":path");
-    let p = path !== null ? path! : "";
+    let p = path !== null ? path : "";
     if (p.length > MAX_REALM_PATH_LENGTH) p = p.substring(0, MAX_REALM_PATH_LENGTH);
-    let value = "Bearer realm=\"" + scheme + "://" + (host !== null ? host! : "") + p + "\"";
+    let value = "Bearer realm=\"" + scheme + "://" + (host !== null ? host : "") + p + "\"";
     if (status != JwtStatus.JwtMissed) value += ", error=\"invalid_token\"";
     logDebug("jwt_authn: rejected with " + code.toString() + ": " + message);
     this.sendLocalResponse(code, details, message, [new HeaderPair("www-authenticate", value)]);

@@ -117,13 +117,13 @@ export class ProviderState {
     this.lastFetchAtMs = nowMillis();
     const headers = [
       new HeaderPair(":method", "GET"),
-      new HeaderPair(":path", remote!.path),
-      new HeaderPair(":authority", remote!.authority),
-      new HeaderPair(":scheme", remote!.scheme),
+      new HeaderPair(":path", remote.path),
+      new HeaderPair(":authority", remote.authority),
+      new HeaderPair(":scheme", remote.scheme),
     ];
-    const token = httpCall(this.root, remote!.cluster, headers, new ArrayBuffer(0), [], remote!.timeoutMs, new FetchHandler(this));
+    const token = httpCall(this.root, remote.cluster, headers, new ArrayBuffer(0), [], remote.timeoutMs, new FetchHandler(this));
     if (token == 0) {
-      logWarn("jwt_authn: provider \"" + this.provider.name + "\": http_call to cluster \"" + remote!.cluster + "\" was refused");
+      logWarn("jwt_authn: provider \"" + this.provider.name + "\": http_call to cluster \"" + remote.cluster + "\" was refused");
       this.fail();
     }
   }

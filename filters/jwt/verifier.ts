@@ -50,7 +50,7 @@ export class Verification {
     if (tokens.length == 0) return JwtStatus.JwtMissed;
     // Every token must verify: a good token next to a bad one must not let the bad one through.
     for (let i = 0; i < tokens.length; i++) {
-      const status = this.verifyToken(state, tokens[i], audiences !== null ? audiences! : state.provider.audiences, null);
+      const status = this.verifyToken(state, tokens[i], audiences !== null ? audiences : state.provider.audiences, null);
       if (status != JwtStatus.Ok) return status;
     }
     return JwtStatus.Ok;
@@ -92,7 +92,7 @@ export class Verification {
       let status: i32 = parsed.status;
       if (parsed.jwt !== null) {
         const state = this.stateForIssuer(parsed.jwt!.iss);
-        status = state === null ? JwtStatus.JwtUnknownIssuer : this.verifyToken(state!, tokens[i], state!.provider.audiences, parsed.jwt);
+        status = state === null ? JwtStatus.JwtUnknownIssuer : this.verifyToken(state, tokens[i], state.provider.audiences, parsed.jwt);
       }
       if (status == PENDING) return PENDING;
       if (status != JwtStatus.Ok && !allowFailed) return status;
@@ -141,7 +141,7 @@ export class Verification {
         this.pendingOn = state;
         return PENDING;
       }
-      const signature = verifySignature(token, keys!);
+      const signature = verifySignature(token, keys);
       if (signature == JwtStatus.JwksKidAlgMismatch && token.kid != "" && state.shouldRefetchForUnknownKid()) {
         this.pendingOn = state;
         return PENDING;
