@@ -23,7 +23,7 @@ export class Decision {
     public resetNanos: i64,
     /** The key was charged to the overflow bucket (table full). */
     public overflow: bool,
-    /** CAS kept failing; the request passed without being counted. */
+    /** CAS kept failing; the request passes without taking a token. */
     public contended: bool,
   ) {}
 }
