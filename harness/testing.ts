@@ -18,7 +18,8 @@ import { createFilterChain } from "./host/filter-chain.ts";
 import { loadPlugin } from "./host/plugin.ts";
 import { SharedState } from "./host/shared-state.ts";
 
-export type HeaderInput = Record<string, string | string[] | number> | HeaderList;
+/** Headers as an object (arrays for repeated names) or as [name, value] pairs in order. */
+export type HeaderInput = Record<string, string | string[] | number> | HeaderList | ReadonlyArray<readonly string[]>;
 export type BodyInput = string | Uint8Array | Array<string | Uint8Array>;
 
 export interface TestRequest {
@@ -133,7 +134,12 @@ const decoder = new TextDecoder();
 
 function toHeaderList(input: HeaderInput | undefined): HeaderList {
   if (input === undefined) return [];
-  if (Array.isArray(input)) return input.map(([k, v]) => [k.toLowerCase(), String(v)]);
+  if (Array.isArray(input)) {
+    return (input as ReadonlyArray<readonly string[]>).map((pair, i) => {
+      if (pair.length !== 2 || typeof pair[0] !== "string") throw new TypeError(`headers[${i}] must be a [name, value] pair, got ${JSON.stringify(pair)}`);
+      return [pair[0].toLowerCase(), String(pair[1])] as [string, string];
+    });
+  }
   const out: HeaderList = [];
   for (const [k, v] of Object.entries(input)) {
     if (Array.isArray(v)) for (const item of v) out.push([k.toLowerCase(), String(item)]);

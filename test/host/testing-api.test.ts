@@ -72,6 +72,12 @@ describe("request()", () => {
     expect(r1.logs[0]!.worker).toBe(1);
   });
 
+  it("accepts header pairs in order and rejects malformed pairs with the index", async () => {
+    const r = await f.request({ path: "/", headers: [["X-A", "1"], ["x-a", "2"]] });
+    expect(r.upstreamRequest!.headerList.filter(([k]) => k === "x-a")).toEqual([["x-a", "1"], ["x-a", "2"]]);
+    await expect(f.request({ path: "/", headers: [["x-a", "1"], ["x-b"]] })).rejects.toThrow(/headers\[1\] must be a \[name, value\] pair/);
+  });
+
   it("explains what went wrong when a load fails", async () => {
     await expect(loadFilter(await buildRaw("probe"), { config: "fail=bad limit" })).rejects.toThrow(/invalid configuration: bad limit/);
     await expect(loadFilter("/no/such/file.wasm")).rejects.toThrow(/cannot read \/no\/such\/file.wasm/);
