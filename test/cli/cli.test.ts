@@ -12,7 +12,7 @@ const BIN = path.join(PACKAGE_ROOT, "harness/cli/bin.js");
 /** Runs the CLI without blocking the test worker (builds take seconds). */
 function cli(args: string[], cwd = PACKAGE_ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 280_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
     });
   });
@@ -43,7 +43,7 @@ describe("proxyscript CLI", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/built examples\/hello\/index\.ts → .*hello\.wasm/);
     expect(existsSync(out)).toBe(true);
-  });
+  }, 300_000);
 
   it("reports a compile error precisely, without a stack trace", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "ps-bad-"));
@@ -53,7 +53,7 @@ describe("proxyscript CLI", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("undefinedThing");
     expect(r.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/);
-  });
+  }, 300_000);
 
   it("refuses a missing build target", async () => {
     const r = await cli(["build", "no/such/filter.ts"]);
