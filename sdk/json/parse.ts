@@ -2,6 +2,7 @@
 // AssemblyScript) and name the byte offset; nesting is limited so hostile input cannot exhaust
 // the stack; duplicate object keys are rejected (ambiguous input is a security hazard for JWTs).
 import { utf8SequenceLength } from "../encoding/utf8";
+import { TextBuilder } from "./text-builder";
 import { JsonArray, JsonBool, JsonNull, JsonNumber, JsonObject, JsonString, JsonValue } from "./value";
 
 export const DEFAULT_MAX_DEPTH: i32 = 128;
@@ -149,8 +150,8 @@ class Parser {
   /** Parses a string literal at a '"'; null on error. */
   parseString(): string | null {
     this.pos++; // opening quote
-    const parts = new Array<string>();
     let runStart = this.pos;
+    let text: TextBuilder | null = null; // only needed once an escape appears
     while (true) {
       if (this.pos >= this.end) {
         this.fail("unterminated string");
@@ -158,21 +159,27 @@ class Parser {
       }
       const c = load<u8>(this.pos);
       if (c == 0x22) {
-        parts.push(String.UTF8.decodeUnsafe(runStart, this.pos - runStart));
+        const tail = this.pos - runStart;
         this.pos++;
-        return parts.length == 1 ? parts[0] : parts.join("");
+        if (text === null) return String.UTF8.decodeUnsafe(runStart, tail);
+        return text.appendUtf8(runStart, tail).toString();
       }
       if (c == 0x5c) {
-        parts.push(String.UTF8.decodeUnsafe(runStart, this.pos - runStart));
+        if (text === null) text = new TextBuilder();
+        text.appendUtf8(runStart, this.pos - runStart);
         const escaped = this.parseEscape();
         if (escaped === null) return null;
-        parts.push(escaped);
+        text.append(escaped);
         runStart = this.pos;
         continue;
       }
       if (c < 0x20) {
         this.fail("control character 0x" + (<i32>c).toString(16) + " must be escaped in a string");
         return null;
+      }
+      if (c < 0x80) {
+        this.pos++;
+        continue;
       }
       const n = utf8SequenceLength(this.pos, this.end);
       if (n == 0) {

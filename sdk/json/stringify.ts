@@ -1,37 +1,53 @@
-// JSON serialization (compact, RFC 8259): strings escaped, non-finite numbers as null.
+// JSON serialization (compact, RFC 8259): strings escaped, non-finite numbers as null. Output goes
+// into one TextBuilder, so serializing is linear in the output size.
+import { TextBuilder } from "./text-builder";
 import { JsonArray, JsonBool, JsonKind, JsonNumber, JsonObject, JsonString, JsonValue } from "./value";
 
 const HEX = "0123456789abcdef";
 
-/** `text` as a JSON string literal, quotes included. */
-export function quoteJsonString(text: string): string {
-  let out = "\"";
-  let runStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let escape: string | null = null;
-    if (c == 0x22) escape = "\\\"";
-    else if (c == 0x5c) escape = "\\\\";
-    else if (c == 0x0a) escape = "\\n";
-    else if (c == 0x0d) escape = "\\r";
-    else if (c == 0x09) escape = "\\t";
-    else if (c == 0x08) escape = "\\b";
-    else if (c == 0x0c) escape = "\\f";
-    else if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff && !isPairedSurrogate(text, i))) {
-      escape = "\\u" + HEX.charAt((c >> 12) & 15) + HEX.charAt((c >> 8) & 15) + HEX.charAt((c >> 4) & 15) + HEX.charAt(c & 15);
-    }
-    if (escape !== null) {
-      out += text.substring(runStart, i) + escape;
-      runStart = i + 1;
-    }
-  }
-  return out + text.substring(runStart) + "\"";
+function escapeFor(text: string, i: i32): string | null {
+  const c = text.charCodeAt(i);
+  if (c >= 0x20 && c != 0x22 && c != 0x5c && (c < 0xd800 || c > 0xdfff)) return null;
+  if (c == 0x22) return "\\\"";
+  if (c == 0x5c) return "\\\\";
+  if (c == 0x0a) return "\\n";
+  if (c == 0x0d) return "\\r";
+  if (c == 0x09) return "\\t";
+  if (c == 0x08) return "\\b";
+  if (c == 0x0c) return "\\f";
+  if (c >= 0xd800 && isPairedSurrogate(text, i)) return null;
+  // Other control characters and lone surrogates (which UTF-8 cannot carry) as \uXXXX.
+  return "\\u" + HEX.charAt((c >> 12) & 15) + HEX.charAt((c >> 8) & 15) + HEX.charAt((c >> 4) & 15) + HEX.charAt(c & 15);
 }
 
 function isPairedSurrogate(text: string, i: i32): bool {
   const c = text.charCodeAt(i);
   if (c <= 0xdbff) return i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) == 0xdc00;
   return i > 0 && (text.charCodeAt(i - 1) & 0xfc00) == 0xd800;
+}
+
+function writeQuoted(out: TextBuilder, text: string): void {
+  out.appendCharCode(0x22);
+  let runStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c != 0x22 && c != 0x5c && (c < 0xd800 || c > 0xdfff)) continue; // fast path
+    const escape = escapeFor(text, i);
+    if (escape !== null) {
+      out.appendRange(text, runStart, i);
+      out.append(escape);
+      runStart = i + 1;
+    }
+  }
+  out.appendRange(text, runStart, text.length);
+  out.appendCharCode(0x22);
+}
+
+/** `text` as a JSON string literal, quotes included. */
+export function quoteJsonString(text: string): string {
+  const out = new TextBuilder(text.length + 2);
+  writeQuoted(out, text);
+  return out.toString();
 }
 
 /** A number as JSON: integers without a fraction, non-finite values as null. */
@@ -43,30 +59,39 @@ export function formatJsonNumber(value: f64): string {
   return text.endsWith(".0") ? text.substring(0, text.length - 2) : text;
 }
 
-export function stringifyJson(value: JsonValue): string {
+function writeValue(out: TextBuilder, value: JsonValue): void {
   switch (value.kind) {
-    case JsonKind.Null: return "null";
-    case JsonKind.Bool: return changetype<JsonBool>(value).value ? "true" : "false";
-    case JsonKind.Number: return formatJsonNumber(changetype<JsonNumber>(value).value);
-    case JsonKind.String: return quoteJsonString(changetype<JsonString>(value).value);
+    case JsonKind.Null: out.append("null"); break;
+    case JsonKind.Bool: out.append(changetype<JsonBool>(value).value ? "true" : "false"); break;
+    case JsonKind.Number: out.append(formatJsonNumber(changetype<JsonNumber>(value).value)); break;
+    case JsonKind.String: writeQuoted(out, changetype<JsonString>(value).value); break;
     case JsonKind.Array: {
       const items = changetype<JsonArray>(value).items;
-      let out = "[";
+      out.append("[");
       for (let i = 0; i < items.length; i++) {
-        if (i > 0) out += ",";
-        out += stringifyJson(items[i]);
+        if (i > 0) out.append(",");
+        writeValue(out, items[i]);
       }
-      return out + "]";
+      out.append("]");
+      break;
     }
     default: {
       const object = changetype<JsonObject>(value);
-      let out = "{";
+      out.append("{");
       for (let i = 0; i < object.keys.length; i++) {
-        if (i > 0) out += ",";
+        if (i > 0) out.append(",");
         const key = object.keys[i];
-        out += quoteJsonString(key) + ":" + stringifyJson(object.get(key)!);
+        writeQuoted(out, key);
+        out.append(":");
+        writeValue(out, object.get(key)!);
       }
-      return out + "}";
+      out.append("}");
     }
   }
+}
+
+export function stringifyJson(value: JsonValue): string {
+  const out = new TextBuilder();
+  writeValue(out, value);
+  return out.toString();
 }

@@ -81,6 +81,17 @@ describe("JSON parser and serializer", () => {
     }
   });
 
+  it("handles a large document (≈200 KB, thousands of escapes) in linear time", async () => {
+    const value = Array.from({ length: 2000 }, (_, i) => ({ id: i, name: `user "${i}"\n`, tags: ["a", "b"], score: i * 1.5, ok: i % 2 === 0 }));
+    const doc = JSON.stringify(value);
+    const started = performance.now();
+    const out = await unit("json", { body: doc });
+    expect(out.ok).toBe(true);
+    expect(JSON.parse(out.value)).toEqual(value);
+    // Generous bound for a loaded CI machine; the quadratic serializer this guards against took minutes.
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
   it("reports the error and its byte offset for invalid documents", async () => {
     const cases: Array<[string | Uint8Array, number, RegExp]> = [
       ["", 0, /unexpected end of input, expected a value/],
