@@ -6,4 +6,6 @@ export { startProxy, startEchoServer, type ProxyOptions, type RunningProxy } fro
 export { compileFilter, CompileError, PACKAGE_ROOT, type BuildTarget, type CompileOptions } from "./build/compile.ts";
 export * as oci from "./oci/index.ts";
 export * as kube from "./kube/index.ts";
+export * as envoy from "./envoy/index.ts";
+export * as scenario from "./scenario/index.ts";
 export { UserError } from "./cli/errors.ts";

@@ -6,21 +6,14 @@ import { PluginLoadError } from "../host/api.ts";
 import { register as registerBuild } from "./commands/build.ts";
 import { register as registerRun } from "./commands/run.ts";
 import { register as registerDemo } from "./commands/demo.ts";
+import { register as registerEnvoy } from "./commands/envoy.ts";
+import { register as registerImage } from "./commands/image.ts";
+import { register as registerManifests } from "./commands/manifests.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
-export async function registerAll(program: Command): Promise<void> {
-  registerBuild(program);
-  registerRun(program);
-  registerDemo(program);
-  // Commands owned by the envoy, image and manifests modules, registered when present.
-  for (const name of ["envoy", "image", "manifests"]) {
-    const module = await import(`./commands/${name}.ts`).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes(`commands/${name}.ts`)) return null;
-      throw err;
-    });
-    module?.register(program);
-  }
+export function registerAll(program: Command): void {
+  for (const register of [registerBuild, registerRun, registerDemo, registerEnvoy, registerImage, registerManifests]) register(program);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(pkg.version)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  await registerAll(program);
+  registerAll(program);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

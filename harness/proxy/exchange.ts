@@ -117,7 +117,8 @@ export class Exchange {
       return;
     }
     this.upstream = upstream;
-    this.routeTimer = setTimeout(() => this.upstreamFailed(504, "upstream request timeout"), ctx.route.timeoutMs);
+    // A route timeout of 0 means none, as in Envoy.
+    if (ctx.route.timeoutMs > 0) this.routeTimer = setTimeout(() => this.upstreamFailed(504, "upstream request timeout"), ctx.route.timeoutMs);
     upstream.on("error", () =>
       this.upstreamFailed(503, "upstream connect error or disconnect/reset before headers. reset reason: connection failure"),
     );

@@ -1,5 +1,7 @@
-// Route selection as Envoy's route table does it: the first route whose match holds wins.
+// Route selection as Envoy's route table does it: the virtual host by Host, then the first route
+// whose match holds.
 import type { HeaderList } from "../host/api.ts";
+import { routesForHost } from "../gateway/hostnames.ts";
 import type { Route } from "../gateway/model.ts";
 
 function pathOnly(path: string): string {
@@ -23,5 +25,6 @@ export function routeMatches(route: Route, path: string, headers: HeaderList): b
 }
 
 export function selectRoute(routes: readonly Route[], path: string, headers: HeaderList): Route | undefined {
-  return routes.find((r) => routeMatches(r, path, headers));
+  const authority = headers.find(([n]) => n === ":authority")?.[1] ?? "";
+  return routesForHost(routes, authority).find((r) => routeMatches(r, path, headers));
 }

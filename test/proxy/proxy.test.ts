@@ -45,6 +45,18 @@ ${opts.filters ?? `  - { name: hello, wasm: ${hello} }`}
 `;
 }
 
+/** A GET with an explicit Host header (fetch does not let a caller set one). */
+function httpGet(port: number, path: string, host: string): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port, path, headers: { host } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      })
+      .on("error", reject);
+  });
+}
+
 async function freePortThatRefuses(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
@@ -82,6 +94,29 @@ describe("embedded proxy", () => {
     const res = await fetch(`${proxy.url}/other`);
     expect(res.status).toBe(404);
     expect(await res.text()).toBe("");
+  });
+
+  it("selects routes by Host as Envoy's virtual hosts do", async () => {
+    const proxy = await proxyFor(
+      gatewayYaml({
+        routes: [
+          "  - { name: shop, match: { prefix: / }, cluster: echo, hostnames: [shop.example.com], filters: [] }",
+          "  - { name: rest, match: { prefix: /only }, cluster: echo }",
+        ].join("\n"),
+      }),
+    );
+    const shop = await httpGet(proxy.port, "/", "shop.example.com:8080");
+    expect(shop.status).toBe(200);
+    expect(shop.headers["x-hello"]).toBeUndefined(); // the shop route runs no filters
+    expect((await httpGet(proxy.port, "/", "other.example.com")).status).toBe(404);
+    const rest = await httpGet(proxy.port, "/only/x", "other.example.com");
+    expect(rest.status).toBe(200);
+    expect(rest.headers["x-hello"]).toBe("world");
+  });
+
+  it("treats a 0s route timeout as none", async () => {
+    const proxy = await proxyFor(gatewayYaml({ routes: "  - { name: all, match: { prefix: / }, cluster: echo, timeout: 0s }" }));
+    expect((await fetch(`${proxy.url}/`)).status).toBe(200);
   });
 
   it("runs a chain: a local reply from the second filter still passes the first filter's response path", async () => {

@@ -21,7 +21,9 @@ function parseListen(listen: string): { address: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$|^(\d{1,5})$/.exec(listen);
   const port = Number(m?.[3] ?? m?.[4]);
   if (!m || !(port >= 0 && port <= 65535)) throw new UserError(`--listen: expected host:port or a port, got "${listen}"`);
-  return { address: m[1] ?? m[2] ?? "127.0.0.1", port };
+  const host = m[1] ?? m[2] ?? "127.0.0.1";
+  // Listener addresses are IP addresses (Envoy refuses names); "localhost" is loopback.
+  return { address: host === "localhost" ? "127.0.0.1" : host, port };
 }
 
 function parseUpstream(upstream: string): string {
