@@ -14,9 +14,9 @@ export class GuestMemory {
     this.dataView = new DataView(memory.buffer);
   }
 
-  /** Views are detached when memory grows; refresh lazily. */
+  /** Growing memory detaches the old buffer (its views read as empty): refresh lazily then. */
   private refresh(): void {
-    if (this.bytesView.buffer !== this.memory.buffer || this.bytesView.byteLength === 0 && this.memory.buffer.byteLength !== 0) {
+    if (this.bytesView.byteLength === 0) {
       this.bytesView = new Uint8Array(this.memory.buffer);
       this.dataView = new DataView(this.memory.buffer);
     }

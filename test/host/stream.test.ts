@@ -173,6 +173,16 @@ describe("pausing and resuming", () => {
     expect(ok.upstreamRequest!.body).toBe("012345");
   });
 
+  it("survives memory growth while the host copies a large body in (views are refreshed)", async () => {
+    const f = await loadFilter(await buildRaw("probe"), { name: "M", config: "name=M", bufferLimitBytes: 16 * 1024 * 1024 });
+    loaded.push(f);
+    const chunk = "abcdefghij".repeat(100_000); // 1 MB per chunk, 3 MB in all: the module's memory must grow
+    const r = await f.request({ method: "POST", path: "/", headers: { "x-op": "buffer" }, body: [chunk, chunk, chunk] });
+    expect(r.upstreamRequest!.bodyBytes.byteLength).toBe(3_000_000);
+    expect(r.upstreamRequest!.body.slice(0, 20)).toBe("ABCDEFGHIJABCDEFGHIJ");
+    expect(r.upstreamRequest!.body.slice(-10)).toBe("ABCDEFGHIJ");
+  });
+
   it("buffers the response body the same way", async () => {
     const f = await chain(["A", "B"]);
     const r = await f.request({ path: "/", headers: { "x-op-B": "buffer-response" } }, { upstream: () => ({ status: 200, body: ["a", "b", "c"] }) });
