@@ -87,7 +87,7 @@ function dependencySpec(spec, cwd, directory) {
 /**
  * Runs the whole flow. `io.interactive` false (no TTY) behaves like --yes.
  * @param {string[]} argv
- * @param {{ cwd?: string, interactive?: boolean, out?: NodeJS.WritableStream, quietInstall?: boolean }} io
+ * @param {{ cwd?: string, interactive?: boolean, input?: NodeJS.ReadableStream, out?: NodeJS.WritableStream, quietInstall?: boolean }} io
  */
 export async function create(argv, io = {}) {
   const cwd = io.cwd ?? process.cwd();
@@ -98,7 +98,7 @@ export async function create(argv, io = {}) {
     return null;
   }
   const interactive = !flags.yes && (io.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY));
-  const asker = interactive ? createAsker({ output: out }) : null;
+  const asker = interactive ? createAsker({ input: io.input, output: out }) : null;
   let name = flags.name;
   let template = flags.template;
   let reference = flags.reference;
