@@ -195,17 +195,17 @@ export class Modulus {
   }
 
   /** out = a·b·R^-1 mod m. Inputs need a·b < m·R (true for anything below m, or one side below m). */
-  mul(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
+  @inline mul(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
+    // The curve sizes have unrolled versions that keep every limb in a local; inlining this
+    // dispatch spares the point formulas a call level per field operation.
     const n = this.limbs;
-    // The curve sizes have unrolled versions that keep every limb in a register.
-    if (n == 8) {
-      montMul8(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m), <u64>this.mInv);
-      return;
-    }
-    if (n == 12) {
-      montMul12(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m), <u64>this.mInv);
-      return;
-    }
+    if (n == 8) montMul8(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m), <u64>this.mInv);
+    else if (n == 12) montMul12(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m), <u64>this.mInv);
+    else this.mulGeneric(out, a, b);
+  }
+
+  private mulGeneric(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
+    const n = this.limbs;
     const t = changetype<usize>(this.t);
     const mp = changetype<usize>(this.m);
     const ap = changetype<usize>(a);
@@ -264,12 +264,13 @@ export class Modulus {
    * out = a²·R^-1 mod m. Large moduli (RSA) square with half the word products and reduce
    * separately; the unrolled curve sizes are faster through mul.
    */
-  sqr(out: StaticArray<u32>, a: StaticArray<u32>): void {
+  @inline sqr(out: StaticArray<u32>, a: StaticArray<u32>): void {
+    if (this.limbs <= 12) this.mul(out, a, a);
+    else this.sqrGeneric(out, a);
+  }
+
+  private sqrGeneric(out: StaticArray<u32>, a: StaticArray<u32>): void {
     const n = this.limbs;
-    if (n <= 12) {
-      this.mul(out, a, a);
-      return;
-    }
     const w = changetype<usize>(this.w);
     const ap = changetype<usize>(a);
     const mp = changetype<usize>(this.m);
@@ -348,15 +349,14 @@ export class Modulus {
   }
 
   /** out = a + b mod m (a, b < m). */
-  addTo(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
-    if (this.limbs == 8) {
-      modAdd8(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
-      return;
-    }
-    if (this.limbs == 12) {
-      modAdd12(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
-      return;
-    }
+  @inline addTo(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
+    const n = this.limbs;
+    if (n == 8) modAdd8(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
+    else if (n == 12) modAdd12(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
+    else this.addGeneric(out, a, b);
+  }
+
+  private addGeneric(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
     if (out == b && out != a) {
       this.addTo(out, b, a);
       return;
@@ -370,15 +370,14 @@ export class Modulus {
   }
 
   /** out = a - b mod m (a, b < m). */
-  subTo(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
-    if (this.limbs == 8) {
-      modSub8(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
-      return;
-    }
-    if (this.limbs == 12) {
-      modSub12(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
-      return;
-    }
+  @inline subTo(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
+    const n = this.limbs;
+    if (n == 8) modSub8(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
+    else if (n == 12) modSub12(changetype<usize>(out), changetype<usize>(a), changetype<usize>(b), changetype<usize>(this.m));
+    else this.subGeneric(out, a, b);
+  }
+
+  private subGeneric(out: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
     if (out == b && out != a) {
       const copy = this.newValue();
       limbsCopy(copy, b);
