@@ -2,6 +2,7 @@
 // effects (continue, local reply, close) are deferred until the current call returns, as Envoy does.
 import { BUFFER_TYPE_MAX, BufferType, MAP_TYPE_MAX, MapType, STREAM_TYPE_MAX, StreamType, WasmResult } from "./abi.ts";
 import type { HeaderList } from "./api.ts";
+import { ForeignFunctionError } from "./foreign-functions.ts";
 import { startGrpcCall } from "./grpc-call.ts";
 import { startGrpcStream } from "./grpc-stream.ts";
 import { startHttpCall } from "./http-call.ts";
@@ -401,7 +402,13 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
       if (args === null) return WasmResult.InvalidMemoryAccess;
       const fn = rt.foreignFunctions.get(name);
       if (fn === undefined) return WasmResult.NotFound;
-      const out = fn(args);
+      let out: Uint8Array;
+      try {
+        out = fn(args);
+      } catch (e) {
+        rt.log("warn", `host: foreign function "${name}" failed: ${(e as Error).message}`, vm.worker);
+        return e instanceof ForeignFunctionError ? e.result : WasmResult.InternalFailure;
+      }
       if (resultsPtr === 0) return WasmResult.Ok;
       return mem().copyOut(out, resultsPtr, resultsSizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },

@@ -4,6 +4,7 @@ import path from "node:path";
 import { LOG_LEVELS } from "./abi.ts";
 import { PluginLoadError, type LogEntry, type LogLevel, type MetricSnapshot, type Plugin, type PluginOptions } from "./api.ts";
 import { systemClock } from "./clock.ts";
+import { BUILTIN_FOREIGN_FUNCTIONS } from "./foreign-functions.ts";
 import { encodeUtf8 } from "./memory.ts";
 import { MetricStore } from "./metrics.ts";
 import { checkModule } from "./module-check.ts";
@@ -17,7 +18,7 @@ export interface HostPluginOptions extends PluginOptions {
   vmId?: string;
   /** Where shared data and queues live; default the process-wide state, as in one Envoy. */
   sharedState?: SharedState;
-  /** Functions for proxy_call_foreign_function, by name. */
+  /** Functions for proxy_call_foreign_function, by name (besides Envoy's compress/uncompress/clear_route_cache). */
   foreignFunctions?: Record<string, (args: Uint8Array) => Uint8Array>;
 }
 
@@ -147,7 +148,7 @@ export async function loadPlugin(options: HostPluginOptions): Promise<Plugin> {
     options.name ?? label.replace(/\.wasm$/, ""), options.rootId ?? "", options.vmId ?? "", workers,
     toBytes(options.vmConfig), toBytes(options.config),
     options.clock ?? systemClock, options.clusters, options.sharedState ?? globalSharedState,
-    options.properties ?? {}, new Map(Object.entries(options.foreignFunctions ?? {})), options,
+    options.properties ?? {}, new Map(Object.entries({ ...BUILTIN_FOREIGN_FUNCTIONS, ...options.foreignFunctions })), options,
   );
   for (let w = 0; w < workers; w++) {
     try {

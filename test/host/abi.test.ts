@@ -172,6 +172,13 @@ describe("everything else", () => {
     expect(f.metric("abi_requests")).toBeGreaterThan(0n);
   });
 
+  it("Envoy's built-in foreign functions: zlib compress/uncompress (SerializationFailure on bad input)", async () => {
+    const h = await upstreamHeaders("compress");
+    const [s1, size, s2, text, s3] = h["x-compress"]!.split("/");
+    expect([s1, s2, text, s3]).toEqual(["0", "0", "hello hello hello hello hello hello", "3"]);
+    expect(Number(size)).toBeLessThan(35);
+  });
+
   it("body buffers: prepend, append, bounded reads, and BadArgument for in-between writes", async () => {
     const r = await f.request({ method: "POST", path: "/", headers: { "x-op": "body-edit" }, body: "abc" });
     expect(r.upstreamRequest!.body).toBe("<abc>");
