@@ -27,5 +27,6 @@ export { GrpcHandler, GrpcStream, grpcCall, grpcStream, grpcCancel, pendingGrpcC
 export * from "./foreign";
 
 export * from "./json/index";
+export { TextBuilder } from "./json/text-builder";
 export * from "./config/index";
 export * from "./encoding/index";
