@@ -81,7 +81,7 @@ export function equalsIgnoreCase(a: string, b: string): bool {
 
 /** Growable byte-string builder (String concatenation in loops is quadratic). */
 export class ByteBuilder {
-  private buf: Uint16Array = new Uint16Array(64);
+  private buf: Uint16Array;
   length: i32 = 0;
 
   constructor(capacity: i32 = 64) {

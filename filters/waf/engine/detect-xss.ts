@@ -1,7 +1,7 @@
 // @detectXSS: looks for HTML that runs script — script-capable tags, event-handler attributes,
 // javascript:/vbscript: URLs, CSS expressions — the way libinjection's HTML5 scan flags them, in the
 // value as given and as if it continued an attribute value.
-import { asciiLower } from "./bytes";
+import { asciiLower, ByteBuilder } from "./bytes";
 
 const DANGEROUS_TAGS: string[] = [
   "script", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math", "style", "link", "meta",
@@ -11,13 +11,13 @@ const DANGEROUS_TAGS: string[] = [
 
 /** Removes characters browsers ignore inside scheme names (tabs, newlines, NUL) for URL checks. */
 function squeeze(s: string): string {
-  let out = "";
+  const out = new ByteBuilder(s.length);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c == 9 || c == 10 || c == 13 || c == 0 || c == 32) continue;
-    out += String.fromCharCode(c);
+    out.push(c);
   }
-  return out;
+  return out.length == s.length ? s : out.toString();
 }
 
 function tagNameAt(s: string, i: i32): string {

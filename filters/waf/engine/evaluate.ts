@@ -31,6 +31,23 @@ export class RuleMatch {
   }
 }
 
+/** Interned transformation lists: rules with the same t: sequence share cached results. */
+const chainIds = new Map<string, i32>();
+
+function transformChainId(rule: Rule): i32 {
+  if (rule.transformChainId < 0) {
+    const key = rule.transforms.join(",");
+    if (!chainIds.has(key)) chainIds.set(key, chainIds.size);
+    rule.transformChainId = chainIds.get(key);
+  }
+  return rule.transformChainId;
+}
+
+/** A cached transformation result; holding `original` keeps its address from being reused. */
+class CachedTransform {
+  constructor(readonly original: string, readonly result: string) {}
+}
+
 class RemovedTarget {
   idFrom: i64 = 0;
   idTo: i64 = 0;
@@ -57,8 +74,11 @@ export class Evaluation {
   private removedTags: string[] = [];
   private removedTargets: RemovedTarget[] = [];
   private resolved: Resolved = new Resolved();
+  private transformCache: Map<u64, CachedTransform> = new Map();
   private ruleMatches: Collection = new Collection();
   private currentRule: Rule | null = null;
+  /** The operator argument with macros expanded, once per rule evaluation. */
+  private expandedArgument: string = "";
 
   constructor(readonly rules: RuleSet) {
     this.mode = rules.mode;
@@ -120,7 +140,8 @@ export class Evaluation {
     if (rule.isAction) return true;
     const tx = this.tx;
     const exclusions = this.exclusionsFor(rule);
-    const found = new Collection();
+    if (rule.operator.argumentIsMacro) this.expandedArgument = this.expand(rule.operator.argument);
+    let found: Collection | null = null;
     let lastName = "";
     let lastValue = "";
     for (let t = 0; t < rule.targets.length; t++) {
@@ -129,9 +150,8 @@ export class Evaluation {
       const resolved = this.resolved;
       resolved.clear();
       resolveTarget(tx, target, selector, exclusions, rule, resolved);
-      for (let k = 0; k < resolved.names.length; k++) {
-        const name = resolved.names[k];
-        let value = resolved.values[k];
+      for (let k = 0; k < resolved.length; k++) {
+        let value = unchecked(resolved.values[k]);
         let matched = false;
         if (rule.multiMatch) {
           matched = this.test(rule, value);
@@ -142,11 +162,13 @@ export class Evaluation {
             matched = this.test(rule, value);
           }
         } else {
-          for (let x = 0; x < rule.transforms.length; x++) value = applyTransform(rule.transforms[x], value);
+          if (rule.transforms.length > 0) value = this.transformed(rule, value);
           matched = this.test(rule, value);
         }
         if (matched) {
-          found.add(name, value);
+          const name = resolved.name(k);
+          if (found == null) found = new Collection();
+          found!.add(name, value);
           lastName = name;
           lastValue = value;
           // Per matched value, as ModSecurity: MATCHED_VAR is this value, then setvar/ctl run
@@ -157,11 +179,25 @@ export class Evaluation {
         }
       }
     }
-    if (found.size == 0) return false;
+    if (found == null) return false;
     tx.matchedVar = lastValue;
     tx.matchedVarName = lastName;
-    tx.matchedVars = found;
+    tx.matchedVars = found!;
     return true;
+  }
+
+  /** The value after the rule's transformations, computed once per request per value and t: list. */
+  private transformed(rule: Rule, value: string): string {
+    const key = (<u64>transformChainId(rule) << 32) | <u64>(<u32>changetype<usize>(value));
+    const cache = this.transformCache;
+    if (cache.has(key)) {
+      const hit = cache.get(key);
+      if (changetype<usize>(hit.original) == changetype<usize>(value)) return hit.result;
+    }
+    let out = value;
+    for (let x = 0; x < rule.transforms.length; x++) out = applyTransform(unchecked(rule.transforms[x]), out);
+    cache.set(key, new CachedTransform(value, out));
+    return out;
   }
 
   private runMatchActions(rule: Rule): void {
@@ -192,7 +228,7 @@ export class Evaluation {
       case Op.rx: {
         let re = op.regex;
         if (op.argumentIsMacro) {
-          const compiled = compileByteRegex(this.expand(op.argument));
+          const compiled = compileByteRegex(this.expandedArgument);
           re = compiled.regex;
           if (re == null) return op.negated;
         }
@@ -252,11 +288,11 @@ export class Evaluation {
   }
 
   private argument(rule: Rule): string {
-    return rule.operator.argumentIsMacro ? this.expand(rule.operator.argument) : rule.operator.argument;
+    return rule.operator.argumentIsMacro ? this.expandedArgument : rule.operator.argument;
   }
 
   private number(rule: Rule): i64 {
-    return rule.operator.argumentIsMacro ? parseLeadingInt(this.expand(rule.operator.argument)) : rule.operator.numeric;
+    return rule.operator.argumentIsMacro ? parseLeadingInt(this.expandedArgument) : rule.operator.numeric;
   }
 
   /** Actions of a fully matched chain, logging and the disruptive outcome. */

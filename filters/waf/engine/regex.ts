@@ -12,13 +12,13 @@ export class Regex {
 
   /** Match `subject`; when `wantCaptures` fill lastSpans. */
   exec(subject: string, wantCaptures: bool): bool {
-    const bytes = stringToBytes(subject);
-    if (!wantCaptures) {
-      const ok = this.inner.testBytes(bytes);
-      this.exceededLimit = this.inner.lastMatchExceededLimit;
-      return ok;
-    }
-    const m = this.inner.execBytes(bytes);
+    const len = subject.length;
+    const ptr = toScratch(subject);
+    const ok = this.inner.testPointer(ptr, len);
+    this.exceededLimit = this.inner.lastMatchExceededLimit;
+    if (!ok || !wantCaptures) return ok;
+    // Captures only after a match: most values do not match, and a test allocates nothing.
+    const m = this.inner.execBytes(stringToBytes(subject));
     this.exceededLimit = this.inner.lastMatchExceededLimit;
     if (m == null) return false;
     this.lastSpans = m.spans;
@@ -29,6 +29,18 @@ export class Regex {
 export class RegexCompileResult {
   regex: Regex | null = null;
   error: string = "";
+}
+
+// Subjects are copied to bytes in one reused buffer: a rule set runs hundreds of regexes per request.
+let scratch = new Uint8Array(4096);
+
+function toScratch(s: string): usize {
+  const len = s.length;
+  if (len > scratch.length) scratch = new Uint8Array(max(len, scratch.length << 1));
+  const dst = scratch.dataStart;
+  const src = changetype<usize>(s);
+  for (let i = 0; i < len; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
+  return dst;
 }
 
 // CRS repeats selectors such as /__utm/ on a hundred rules: compile each pattern once per VM.

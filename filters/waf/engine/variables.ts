@@ -6,19 +6,43 @@ import { asciiLower } from "./bytes";
 
 const EMPTY = new Collection();
 
+/** "ARGS:", "TX:", ... for every collection variable, so names are not rebuilt per element. */
+const COLLECTION_PREFIXES: string[] = buildPrefixes();
+
+function buildPrefixes(): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < FIRST_SCALAR; i++) out.push(varName(<Var>i) + ":");
+  return out;
+}
+
 /** Where one target's values go: parallel arrays reused across targets. */
 export class Resolved {
-  names: string[] = [];
+  /** Each name is prefix + key ("ARGS:" + "id"), joined only when a rule needs it (on a match). */
+  prefixes: string[] = [];
+  keys: string[] = [];
   values: string[] = [];
 
+  get length(): i32 { return this.values.length; }
+
   clear(): void {
-    this.names.length = 0;
+    this.prefixes.length = 0;
+    this.keys.length = 0;
     this.values.length = 0;
   }
 
   push(name: string, value: string): void {
-    this.names.push(name);
+    this.pushKeyed(name, "", value);
+  }
+
+  pushKeyed(prefix: string, key: string, value: string): void {
+    this.prefixes.push(prefix);
+    this.keys.push(key);
     this.values.push(value);
+  }
+
+  name(i: i32): string {
+    const key = unchecked(this.keys[i]);
+    return key.length == 0 ? unchecked(this.prefixes[i]) : unchecked(this.prefixes[i]) + key;
   }
 }
 
@@ -140,26 +164,25 @@ export function resolveTarget(tx: Transaction, t: Target, selector: string, excl
   }
   const c = collectionOf(tx, v);
   const keysAsValues = valuesAreKeys(v);
-  const name = varName(v);
+  // MATCHED_VARS keys are already full names like ARGS:x.
+  const prefix = v == Var.MATCHED_VARS || v == Var.MATCHED_VARS_NAMES ? "" : COLLECTION_PREFIXES[<i32>v];
+  const hasSelector = selector.length > 0 || t.selectorRegex != null;
   let count = 0;
-  for (let i = 0; i < c.size; i++) {
-    const key = c.keys[i];
-    const lowerKey = c.lowerKeys[i];
-    if (selector.length > 0 || t.selectorRegex != null) {
-      if (!selectorPicks(t, selector, key, lowerKey)) continue;
-    }
+  const size = c.size;
+  for (let i = 0; i < size; i++) {
+    const key = unchecked(c.keys[i]);
+    const lowerKey = unchecked(c.lowerKeys[i]);
+    if (hasSelector && !selectorPicks(t, selector, key, lowerKey)) continue;
     let excluded = false;
     for (let e = 0; e < exclusions.length; e++) {
-      const ex = exclusions[e];
+      const ex = unchecked(exclusions[e]);
       if (ex.variable != v) continue;
       if ((ex.selector.length == 0 && ex.selectorRegex == null) || selectorPicks(ex, ex.selector, key, lowerKey)) { excluded = true; break; }
     }
     if (excluded) continue;
     count++;
     if (t.isCount) continue;
-    // MATCHED_VARS keys are already full names like ARGS:x.
-    const fullName = v == Var.MATCHED_VARS || v == Var.MATCHED_VARS_NAMES ? key : name + ":" + key;
-    out.push(fullName, keysAsValues ? key : c.values[i]);
+    out.pushKeyed(prefix, key, keysAsValues ? key : unchecked(c.values[i]));
   }
   if (t.isCount) out.push("&" + t.describe(), count.toString());
 }

@@ -140,6 +140,8 @@ export class Rule {
   exclusions: Target[] = [];
   operator: Operator = new Operator();
   transforms: i32[] = [];
+  /** Identifies the transforms list (equal lists share it) for the per-request cache; -1 until known. */
+  transformChainId: i32 = -1;
   disruptive: Disruptive = Disruptive.none;
   status: i32 = 0;
   msg: string = "";
