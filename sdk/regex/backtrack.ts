@@ -57,26 +57,29 @@ export class Backtracker {
     this.len = len;
     this.steps = 0;
     this.exceededLimit = false;
-    const first = this.firstBytes;
     this.caps.fill(-1);
     this.registers.fill(-1);
-    for (let pos = start; pos <= len; pos++) {
-      if (first != null && !anchored) {
-        while (pos < len && unchecked(first[load<u8>(input + <usize>pos)]) == 0) pos++;
-        if (pos >= len) return false;
-      }
-      // A failed run undoes all its capture and register writes, so they are reset only once.
-      this.top = 0;
-      const r = this.run(0, pos, -1);
-      if (r == LIMIT) { this.exceededLimit = true; this.top = 0; return false; }
-      if (r >= 0) {
-        for (let i = 0; i < this.caps.length; i++) unchecked((out[i] = this.caps[i]));
-        this.top = 0;
-        return true;
-      }
-      if (anchored) break;
-    }
-    return false;
+    this.top = 0;
+    this.anchored = anchored;
+    // run() itself moves on to the next start position when one fails (no call per position).
+    const pos = anchored ? start : this.nextStart(start);
+    if (pos < 0) return false;
+    const r = this.run(0, pos, -1);
+    this.top = 0;
+    if (r == LIMIT) { this.exceededLimit = true; return false; }
+    if (r < 0) return false;
+    for (let i = 0; i < this.caps.length; i++) unchecked((out[i] = this.caps[i]));
+    return true;
+  }
+
+  private anchored: bool = false;
+
+  /** The first position >= pos where a match can start (by its first byte), or -1. */
+  private nextStart(pos: i32): i32 {
+    const first = this.firstBytes;
+    if (first == null) return pos <= this.len ? pos : -1;
+    while (pos < this.len && unchecked(first[load<u8>(this.input + <usize>pos)]) == 0) pos++;
+    return pos < this.len ? pos : -1;
   }
 
   /** Runs from pc until Match / SubEnd (returning the position), FAIL or LIMIT. `target` >= 0 requires SubEnd there (lookbehind). */
@@ -100,6 +103,9 @@ export class Backtracker {
     let top = this.top;
     let steps = this.steps;
     const base = top;
+    // The outermost run (base 0, not anchored) is the whole search: on failure it restarts at the next position.
+    const restart = base == 0 && target < 0 && pc0 == 0 && !this.anchored;
+    let startPos = pos0;
     let pc = pc0, pos = pos0;
     while (true) {
       if (++steps > limit) { this.steps = steps; this.top = top; return LIMIT; }
@@ -201,7 +207,16 @@ export class Backtracker {
         if (kind == FRAME_ALTERNATIVE) { pc = a; pos = b; resumed = true; break; }
         store<i32>((kind == FRAME_RESTORE_SLOT ? caps : registers) + (<usize>a << 2), b);
       }
-      if (!resumed) { this.steps = steps; this.top = top; return FAIL; }
+      if (!resumed) {
+        if (restart) {
+          // Every capture and register write was undone; try the next start position.
+          const next = this.nextStart(startPos + 1);
+          if (next >= 0) { startPos = next; pc = 0; pos = next; continue; }
+        }
+        this.steps = steps;
+        this.top = top;
+        return FAIL;
+      }
     }
     return FAIL; // unreachable: the loop only exits by returning
   }

@@ -26,10 +26,10 @@ export class LazyDFA {
   private readonly eot: i32;
   private table: StaticArray<i32>;
   private stateCapacity: i32;
-  private stateCount: i32 = 0;
+  stateCount: i32 = 0;
   // State sets, stored back to back in pool; stateStart/stateLength/stateFlags index them.
   private pool: StaticArray<i32>;
-  private poolUsed: i32 = 0;
+  poolUsed: i32 = 0;
   private stateStart: StaticArray<i32>;
   private stateLength: StaticArray<i32>;
   private stateFlags: StaticArray<i32>;

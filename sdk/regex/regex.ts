@@ -13,7 +13,7 @@ import { PikeVM } from "./pikevm";
 import { Program } from "./program";
 import { expandReplacement } from "./replace";
 import { maxLength } from "./compiler";
-import { prefixLiterals, requiredLiterals } from "./literals";
+import { Literals, prefixLiterals, requiredLiterals } from "./literals";
 import { Prefilter } from "./prefilter";
 
 export class Regex {
@@ -54,10 +54,10 @@ export class Regex {
       const required = requiredLiterals(root, options.utf8);
       const prefixLength = prefix != null ? prefix.minLength() : 0;
       const requiredLength = required != null ? required.minLength() : 0;
-      if (prefixLength >= 2 && prefixLength >= min(requiredLength, 4)) {
+      if (worthFiltering(prefix) && prefixLength >= min(requiredLength, 4)) {
         this.prefilter = new Prefilter(prefix!);
         this.prefilterIsPrefix = true;
-      } else if (requiredLength >= 2) {
+      } else if (worthFiltering(required)) {
         this.prefilter = new Prefilter(required!);
       }
     }
@@ -226,4 +226,12 @@ function endsAnchored(n: Node): bool {
     return true;
   }
   return false;
+}
+
+/** Short literals, or many of them, skip too little to beat the DFA. */
+function worthFiltering(literals: Literals | null): bool {
+  if (literals == null) return false;
+  const m = literals.minLength();
+  const n = literals.list.length;
+  return (m >= 2 && n <= 2) || (m >= 3 && n <= 8) || (m >= 4 && n <= 32);
 }
