@@ -110,6 +110,15 @@ export class Parser {
   private parseConcat(): Node {
     const items = new Array<Node>();
     while (!this.failed() && this.pos < this.src.length) {
+      if (this.quoting) {
+        // \Q...\E: every character is literal; a repetition right after \E applies to the last one (PCRE).
+        if (this.atQuoteEnd()) { this.pos += 2; this.quoting = false; continue; }
+        const quotedStart = this.pos;
+        const lit = this.textLiteral(this.nextCodePoint());
+        if (this.atQuoteEnd()) { this.pos += 2; this.quoting = false; items.push(this.parseRepeats(lit, quotedStart)); }
+        else items.push(lit);
+        continue;
+      }
       const c = this.peek();
       if (c == 0x7c || c == 0x29) break; // | )
       if (this.flags.extended && this.skipExtendedSpace()) continue;
@@ -341,16 +350,17 @@ export class Parser {
     return Node.chars(this.maybeFold(set.set!));
   }
 
-  private quoted(start: i32): Node {
+  private quoting: bool = false;
+
+  /** \Q starts literal text; parseConcat reads it character by character until \E. */
+  private quoted(start: i32): Node | null {
     this.pos++; // Q
-    const items = new Array<Node>();
-    while (this.pos < this.src.length) {
-      if (this.peek() == 0x5c && this.pos + 1 < this.src.length && this.src.charCodeAt(this.pos + 1) == 0x45) { this.pos += 2; break; }
-      items.push(this.textLiteral(this.nextCodePoint()));
-    }
-    const n = new Node(NodeKind.Concat);
-    n.children = items;
-    return n;
+    this.quoting = true;
+    return null;
+  }
+
+  private atQuoteEnd(): bool {
+    return this.peek() == 0x5c && this.pos + 1 < this.src.length && this.src.charCodeAt(this.pos + 1) == 0x45;
   }
 
   private numericBackref(start: i32): Node {
