@@ -116,6 +116,11 @@ describe.skipIf(!registryReachable)("npm create proxyscript, from packed tarball
       expect(existsSync(path.join(project, "src/index.ts"))).toBe(true);
       expect(existsSync(path.join(project, "build"))).toBe(false);
 
+      // The installed `proxyscript` command answers (through node_modules/.bin, as npm scripts run it).
+      const version = await run("npx", ["--no-install", "proxyscript", "--version"], project, 120_000);
+      expect(version.output.trim(), "`npx proxyscript --version` printed nothing: the CLI did not run through node_modules/.bin/proxyscript " +
+        "(harness/cli/main.ts only starts when process.argv[1] ends in bin.js or main.ts; through the .bin link it ends in \"proxyscript\")").toMatch(/\d+\.\d+\.\d+/);
+
       const tested = await run("npm", ["test"], project);
       expectSuccess(tested, `npm test in ${name}`);
       expect(tested.output).toContain(`built src/index.ts → build/${name}.wasm`);
