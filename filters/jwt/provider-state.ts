@@ -17,8 +17,17 @@ export class VerifiedTokenCache {
   private readonly order: string[] = [];
   constructor(readonly capacity: i32) {}
 
+  private lastToken: string = "";
+  private lastJwt: Jwt | null = null;
+
   get(token: string): Jwt | null {
-    return this.entries.has(token) ? this.entries.get(token) : null;
+    // Clients repeat their token request after request: check the last hit before hashing.
+    if (this.lastJwt !== null && token == this.lastToken) return this.lastJwt;
+    if (!this.entries.has(token)) return null;
+    const jwt = this.entries.get(token);
+    this.lastToken = token;
+    this.lastJwt = jwt;
+    return jwt;
   }
 
   put(token: string, jwt: Jwt): void {
@@ -26,6 +35,7 @@ export class VerifiedTokenCache {
     if (this.order.length >= this.capacity) {
       const oldest = this.order.shift();
       this.entries.delete(oldest);
+      if (oldest == this.lastToken) this.lastJwt = null;
     }
     this.order.push(token);
     this.entries.set(token, jwt);
@@ -34,6 +44,7 @@ export class VerifiedTokenCache {
   clear(): void {
     this.entries.clear();
     this.order.length = 0;
+    this.lastJwt = null;
   }
 
   get size(): i32 {
