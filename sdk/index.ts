@@ -30,3 +30,4 @@ export * from "./json/index";
 export { TextBuilder } from "./json/text-builder";
 export * from "./config/index";
 export * from "./encoding/index";
+export * from "./regex";

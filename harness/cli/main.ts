@@ -46,7 +46,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] && /(?:bin\.js|main\.ts)$/.test(process.argv[1]);
+// `tsx harness/cli/main.ts …` (npm scripts) runs it directly; bin.js calls main() itself.
+const invokedDirectly = process.argv[1] && /main\.ts$/.test(process.argv[1]);
 if (invokedDirectly) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
