@@ -80,6 +80,12 @@ describe("proxyscript CLI", () => {
     expect(workers.stderr).toContain("--workers: expected a whole number from 1 to 64");
   });
 
+  it("refuses a --crs folder that holds no OWASP CRS, before compiling", async () => {
+    const r = await cli(["build", "filters/waf", "--crs", "/no/such/crs", "--out", path.join(tmpdir(), "waf-x.wasm")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("/no/such/crs does not exist");
+  });
+
   it("refuses a missing gateway file", async () => {
     const r = await cli(["run", "nowhere.yaml"]);
     expect(r.code).toBe(2);

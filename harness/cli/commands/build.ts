@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { CompileError, compileFilter } from "../../build/compile.ts";
+import { CompileError, compileFilter, PACKAGE_ROOT } from "../../build/compile.ts";
+import { crsAvailable, DEFAULT_CRS_RULES_DIR, DEFAULT_CRS_SETUP, embedCrs } from "../../build/crs.ts";
 import { jobForPath, type BuildJob } from "../../build/targets.ts";
 import { UserError } from "../errors.ts";
 
@@ -11,6 +12,30 @@ interface BuildFlags {
   out?: string;
   debug?: boolean;
   json?: boolean;
+  /** CRS rules folder to embed into the WAF; true: Debian's, when installed; false: none. */
+  crs?: string | boolean;
+  crsSetup?: string;
+}
+
+const WAF_ENTRY = path.join(PACKAGE_ROOT, "filters", "waf", "index.ts");
+
+/**
+ * Envoy gives a filter no file access, so the WAF's rules travel inside its .wasm: the WAF is
+ * compiled from a generated entry holding the CRS files. Without CRS it keeps its own rule set.
+ */
+async function entryWithCrs(job: BuildJob, flags: BuildFlags): Promise<string> {
+  if (path.resolve(job.entry) !== WAF_ENTRY || flags.crs === false) return job.entry;
+  const explicit = typeof flags.crs === "string";
+  const rulesDir = explicit ? (flags.crs as string) : DEFAULT_CRS_RULES_DIR;
+  const setup = flags.crsSetup ?? (explicit ? path.join(rulesDir, "..", "crs-setup.conf") : DEFAULT_CRS_SETUP);
+  if (!explicit && !crsAvailable(rulesDir, setup)) {
+    process.stderr.write(`proxyscript: no OWASP CRS at ${rulesDir}: the WAF is built with its own default rules (--crs <dir> names one)\n`);
+    return job.entry;
+  }
+  const generated = path.join(path.dirname(WAF_ENTRY), "build", "crs-entry.ts");
+  const embedded = await embedCrs(rulesDir, setup, generated);
+  process.stderr.write(`proxyscript: embedding OWASP CRS from ${rulesDir} (${embedded.files} files, ${(embedded.bytes / 1024).toFixed(0)} KiB) into the WAF\n`);
+  return embedded.outFile;
 }
 
 async function gatewayJobs(file: string): Promise<BuildJob[]> {
@@ -40,7 +65,7 @@ export async function buildTargets(targets: string[], flags: BuildFlags): Promis
   for (const job of jobs) {
     const started = performance.now();
     try {
-      await compileFilter(job.entry, job.outFile, { target: flags.debug ? "debug" : "release", config: job.config, baseDir: job.baseDir });
+      await compileFilter(await entryWithCrs(job, flags), job.outFile, { target: flags.debug ? "debug" : "release", config: job.config, baseDir: job.baseDir });
     } catch (err) {
       if (err instanceof CompileError) throw new UserError(err.message);
       throw err;
@@ -59,6 +84,9 @@ export function register(program: Command): void {
     .option("--out-dir <dir>", "output folder", "build")
     .option("--debug", "debug build (no optimization, assertions on)")
     .option("--json", "print results as JSON")
+    .option("--crs <dir>", `OWASP CRS rules folder to embed into the WAF filter (default ${DEFAULT_CRS_RULES_DIR} when installed)`)
+    .option("--crs-setup <file>", `its crs-setup.conf (default ${DEFAULT_CRS_SETUP}, or beside --crs)`)
+    .option("--no-crs", "build the WAF filter with its own default rules only")
     .action(async (targets: string[], flags: BuildFlags) => {
       const results = await buildTargets(targets, flags);
       if (flags.json) {
