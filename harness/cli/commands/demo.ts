@@ -30,7 +30,7 @@ export async function runDemo(dir: string, options: { build: boolean }): Promise
   if (!existsSync(gatewayFile) || !existsSync(requestsFile)) throw new UserError(`${dir}: a demo folder needs proxyscript.yaml and requests.yaml`);
   if (options.build) {
     line("Building the demo's filters…");
-    for (const r of await buildTargets([gatewayFile], { outDir: "build" })) {
+    for (const r of await buildTargets([gatewayFile], { outDir: "build", crs: false })) {
       line(`  ${path.relative(PACKAGE_ROOT, r.entry)} → ${path.relative(PACKAGE_ROOT, r.outFile)} (${(r.bytes / 1024).toFixed(1)} KiB)`);
     }
   }
