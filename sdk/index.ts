@@ -31,3 +31,4 @@ export { TextBuilder } from "./json/text-builder";
 export * from "./config/index";
 export * from "./encoding/index";
 export * from "./regex";
+export { RequestMatch, RequestFacts, HeaderCondition, HeaderTest, parseMatch, withoutQuery } from "./match";

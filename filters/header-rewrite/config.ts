@@ -1,7 +1,7 @@
 // The header-rewrite configuration: top-level request/response operations applied to every
 // exchange, then every rule whose match holds, in order.
 import { Side } from "./formatter";
-import { parseMatch, RequestMatch } from "./match";
+import { parseMatch, RequestMatch } from "../../sdk/index";
 import { HeaderOperations, parseOperations } from "./operations";
 import { ConfigErrors, fieldPath, itemPath, JsonValue } from "../../sdk/index";
 

@@ -8,7 +8,7 @@ import {
 } from "../../sdk/index";
 import { HeaderRewriteConfig, parseConfig } from "./config";
 import { FormatSource } from "./formatter";
-import { RequestFacts } from "./match";
+import { RequestFacts } from "../../sdk/index";
 import { HttpHeaderTarget } from "./header-target";
 import { HeaderTarget } from "./operations";
 

@@ -2,7 +2,7 @@
 // whose key the request has decides; otherwise the top-level limit (key + token_bucket) applies.
 import { ConfigArray, ConfigErrors, ConfigObject, JsonValue } from "../../sdk/index";
 import { KeyPart, parseKeyPart } from "./key";
-import { parseMatch, RequestMatch } from "./match";
+import { parseMatch, RequestMatch } from "../../sdk/index";
 import { BucketSettings } from "./token-bucket";
 
 export enum Mode {

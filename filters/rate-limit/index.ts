@@ -10,7 +10,7 @@ import { BucketTable } from "./bucket-table";
 import { HeaderStyle, Limit, Mode, parseConfig, RateLimitConfig } from "./config";
 import { readAnswer, requestBody, requestHeaders, Verdict } from "./global-service";
 import { bucketKey, keyValues, RequestView } from "./key";
-import { RequestFacts } from "./match";
+import { RequestFacts } from "../../sdk/index";
 import { Quota, quotaHeaders, rejectionHeaders } from "./response-headers";
 
 /** The counters, under `<stat_prefix>.`. */

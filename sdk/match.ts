@@ -1,8 +1,10 @@
-// A rule's `match` (the same shape as header-rewrite's): every given condition must hold. `path` is exact and `prefix` a prefix of the
-// request path without its query string (Envoy's route matching); `method` is case-sensitive,
-// as HTTP methods are; header conditions test the request header's value.
-import { ConfigErrors, fieldPath, itemPath, JsonValue } from "../../sdk/index";
-import { compileRegex, Regex } from "../../sdk/regex/index";
+// A rule's `match`, the request matcher filters share: every given condition must hold. `path` is
+// exact and `prefix` a prefix of the request path without its query string (Envoy's route
+// matching); `method` is case-sensitive, as HTTP methods are; header conditions test the request
+// header's value.
+import { ConfigErrors, fieldPath, itemPath } from "./config/index";
+import { JsonValue } from "./json/index";
+import { compileRegex, Regex } from "./regex/index";
 
 export enum HeaderTest {
   Exact,
