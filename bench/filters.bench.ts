@@ -1,8 +1,9 @@
 // Cost per request of the reference filters through the embedded host, as a ratio to the no-op
 // filter floor measured in the same run: header-rewrite with 10 operations (target ≤ 2×),
 // rate-limit with one hot key and with 10,000 distinct keys (target ≤ 3×).
-import type { HeaderList, Plugin, StreamSink } from "../harness/host/api.ts";
-import { createFilterChain, createManualClock, loadPlugin, SharedState } from "../harness/host/index.ts";
+import type { HeaderList, Plugin } from "../harness/host/api.ts";
+import { createManualClock, loadPlugin, SharedState } from "../harness/host/index.ts";
+import { measureCases } from "./support/stream-cost.ts";
 import { buildWasm } from "../test/support/build.ts";
 import type { BenchRow, BenchSuite } from "./types.ts";
 
@@ -29,13 +30,9 @@ const RATE_LIMIT = (key: string[]) => ({
   token_bucket: { max_tokens: 1_000_000_000, tokens_per_fill: 1_000_000_000, fill_interval: "1s" },
 });
 
-const sink: StreamSink = {
-  upstreamHeaders() {}, upstreamData() {}, upstreamTrailers() {},
-  downstreamHeaders() {}, downstreamData() {}, downstreamTrailers() {},
-};
-
 const RESPONSE: HeaderList = [[":status", "200"], ["content-type", "text/plain"], ["x-powered-by", "node"], ["content-length", "2"]];
 
+/** Requests carrying the headers the header-rewrite cases read, remove and rename. */
 function requestHeaders(i: number): HeaderList {
   return [
     [":method", "GET"], [":path", `/api/items?page=${i % 10}`], [":authority", "example.com"], [":scheme", "http"],
@@ -44,32 +41,12 @@ function requestHeaders(i: number): HeaderList {
   ];
 }
 
+const SHAPE = { requestHeaders, responseHeaders: RESPONSE };
+
 interface Case {
   name: string;
   plugin: Plugin;
   key: string;
-}
-
-/**
- * CPU microseconds per request (request headers in, response headers out, stream finished).
- * CPU time, not wall time: on a shared machine wall time mostly measures the neighbours.
- */
-async function measure(plugin: Plugin, count: number): Promise<number> {
-  const chain = createFilterChain([plugin]);
-  const start = process.cpuUsage();
-  for (let i = 0; i < count; i++) {
-    const stream = chain.newStream({ remoteAddress: `198.51.100.${i % 200}:4000`, localAddress: "127.0.0.1:10000", protocol: "HTTP/1.1" }, sink);
-    await stream.decodeHeaders(requestHeaders(i), true);
-    await stream.encodeHeaders(RESPONSE, true);
-    await stream.finished;
-  }
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / count;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const suite: BenchSuite = {
@@ -90,15 +67,13 @@ const suite: BenchSuite = {
       { name: "rate-limit, 10,000 distinct keys", plugin: await load(rateLimit, RATE_LIMIT(["header:x-user"])), key: "10k" },
     ];
     try {
-      for (const c of cases) await measure(c.plugin, WARMUP);
-      // Interleaved rounds, so drift (GC, JIT, a busy neighbour) hits every case alike.
-      const samples = new Map<string, number[]>(cases.map((c) => [c.key, []]));
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const c of cases) samples.get(c.key)!.push(await measure(c.plugin, REQUESTS / ROUNDS));
-      }
-      const floor = median(samples.get("floor")!);
+      const cost = await measureCases(
+        cases.map((c) => ({ key: c.key, plugins: [c.plugin], shape: SHAPE })),
+        { requests: REQUESTS, warmup: WARMUP, rounds: ROUNDS },
+      );
+      const floor = cost.get("floor")!;
       return cases.map((c): BenchRow => {
-        const value = median(samples.get(c.key)!);
+        const value = cost.get(c.key)!;
         if (c.key === "floor") return { name: c.name, value, unit: "µs CPU/request" };
         const ratio = value / floor;
         // The reading variant is informational: its cost is dominated by host reads (see README).

@@ -20,20 +20,26 @@ export function requestHeaders(i: number): HeaderList {
 }
 
 export interface StreamShape {
+  /** Request headers of the i-th request (default: requestHeaders). */
+  requestHeaders?: (i: number) => HeaderList;
   /** Request body chunks sent after the headers (none: a headers-only request). */
   requestBody?: Uint8Array[];
+  /** The upstream's response headers (default: RESPONSE_HEADERS). */
+  responseHeaders?: HeaderList;
 }
 
 /** CPU microseconds per request through `plugins` (request in, response headers out, stream finished). */
 export async function cpuMicrosPerRequest(plugins: Plugin[], count: number, shape: StreamShape = {}): Promise<number> {
   const chain = createFilterChain(plugins);
   const body = shape.requestBody ?? [];
+  const headersOf = shape.requestHeaders ?? requestHeaders;
+  const response = shape.responseHeaders ?? RESPONSE_HEADERS;
   const start = process.cpuUsage();
   for (let i = 0; i < count; i++) {
     const stream = chain.newStream({ remoteAddress: `198.51.100.${i % 200}:4000`, localAddress: "127.0.0.1:10000", protocol: "HTTP/1.1" }, NULL_SINK);
-    await stream.decodeHeaders(requestHeaders(i), body.length === 0);
+    await stream.decodeHeaders(headersOf(i), body.length === 0);
     for (let c = 0; c < body.length; c++) await stream.decodeData(body[c], c === body.length - 1);
-    await stream.encodeHeaders(RESPONSE_HEADERS, true);
+    await stream.encodeHeaders(response, true);
     await stream.finished;
   }
   const used = process.cpuUsage(start);
