@@ -9,6 +9,7 @@ import { checkBootstrap } from "../../harness/envoy/envoy-yaml.ts";
 import { GatewayError, parseGateway } from "../../harness/gateway/index.ts";
 import type { Gateway } from "../../harness/gateway/model.ts";
 import { gatewayFolder, STUB_WASM } from "../gateway/gateway-files.ts";
+import { seededRandom as prng } from "../support/random.ts";
 
 const dir = gatewayFolder({ "a.wasm": STUB_WASM, "b.wasm": STUB_WASM });
 
@@ -44,17 +45,6 @@ filters:
     config: '{"s": "t"}'
     vm_config: vm
 `;
-
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = ["0", "-1", "70000", "1.5s", "5", "x", ":", "[", "]", "{", "}", ",", "\n", " ", "- ", "null", "true", '"', "'", "/", "*", "a", "b", "backend", "auth", "&x ", "*x"];
 

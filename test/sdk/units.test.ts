@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFilter, type LoadedFilter } from "../../harness/testing.ts";
 import { buildWasm } from "../support/build.ts";
+import { seededRandom as rng } from "../support/random.ts";
 
 let f: LoadedFilter;
 
@@ -21,17 +22,6 @@ async function unit(name: string, input: { arg?: string; body?: string | Uint8Ar
   return JSON.parse(r.body);
 }
 
-/** Deterministic pseudo-random numbers (tests must be reproducible). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomJson(next: () => number, depth: number): unknown {
   const pick = Math.floor(next() * (depth > 3 ? 5 : 7));

@@ -6,22 +6,12 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, importJWK, type JW
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadJwtWasm, type JwtWasm } from "./support/crypto-wasm.ts";
 import { makeKeys, mint, type TestKeys } from "./support/tokens.ts";
+import { seededRandom as rng } from "../../../test/support/random.ts";
 
 const COUNT = Number(process.env.JWT_DIFF_COUNT ?? 1500);
 const NOW = 1_704_067_200;
 const SKEW = 60;
 
-/** Deterministic PRNG so a failure reproduces. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case { token: string; keys: "public" | "secret"; label: string }
 

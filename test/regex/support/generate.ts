@@ -3,15 +3,15 @@
 // repetition: JavaScript resets such captures on every iteration while RE2/PCRE keep the last
 // value, so for those only the overall match is compared.
 
+import { seededRandom } from "../../support/random.ts";
+
 export class Rng {
-  constructor(private state: number) {}
+  private readonly random: () => number;
+  constructor(seed: number) {
+    this.random = seededRandom(seed);
+  }
   next(): number {
-    // mulberry32
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.random();
   }
   int(n: number): number { return Math.floor(this.next() * n); }
   pick<T>(items: readonly T[]): T { return items[this.int(items.length)]; }

@@ -1,17 +1,8 @@
 // Request corpora for the differential test and the bench: benign traffic (browsing, search,
 // forms, JSON APIs, uploads) and attacks of every CRS category, generated from a fixed seed.
 import type { FtwRequest } from "./ftw.ts";
+import { seededRandom as rng } from "../../../../test/support/random.ts";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ("apple garden river mountain coffee window yellow travel music planet history science ticket " +
   "market silver orange summer winter holiday recipe bicycle camera office letter number family school " +
