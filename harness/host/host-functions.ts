@@ -6,8 +6,9 @@ import { ForeignFunctionError } from "./foreign-functions.ts";
 import { startGrpcCall } from "./grpc-call.ts";
 import { startGrpcStream } from "./grpc-stream.ts";
 import { startHttpCall } from "./http-call.ts";
-import { concatBytes, encodeUtf8 } from "./memory.ts";
-import { deserializePairs, headerBytes, PairsFormatError, serializePairs } from "./pairs.ts";
+import { concatBytes } from "./memory.ts";
+import { indexOfHeader, removeHeader } from "./header-list.ts";
+import { deserializePairs, headerBytes, PairsFormatError } from "./pairs.ts";
 import { resolveProperty } from "./properties.ts";
 import type { BodyBuffer } from "./runtime.ts";
 import type { WasmVm } from "./vm.ts";
@@ -81,7 +82,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
 
     proxy_get_status(codePtr: number, ptrPtr: number, sizePtr: number): number {
       if (!mem().setU32(codePtr, vm.status.code)) return WasmResult.InvalidMemoryAccess;
-      return mem().copyOut(encodeUtf8(vm.status.message), ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+      return mem().copyOutString(vm.status.message, ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
 
     proxy_set_property(pathPtr: number, pathSize: number, valuePtr: number, valueSize: number): number {
@@ -178,13 +179,10 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
       if (key === null) return WasmResult.InvalidMemoryAccess;
       const map = constMap(type);
       if (map === null) return WasmResult.BadArgument;
-      const name = lower(key);
-      const found = map.find(([k]) => k === name);
-      if (found === undefined) {
-        if (rt.abiVersion !== "0.1.0") return WasmResult.NotFound;
-        return mem().copyOut(new Uint8Array(0), valuePtrPtr, valueSizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
-      }
-      return mem().copyOut(encodeUtf8(found[1]), valuePtrPtr, valueSizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+      const index = indexOfHeader(map, lower(key), 0);
+      if (index < 0 && rt.abiVersion !== "0.1.0") return WasmResult.NotFound;
+      const value = index < 0 ? "" : map[index]![1];
+      return mem().copyOutString(value, valuePtrPtr, valueSizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
 
     proxy_add_header_map_value(type: number, keyPtr: number, keySize: number, valuePtr: number, valueSize: number): number {
@@ -207,10 +205,10 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
       if (map === null) return WasmResult.BadArgument;
       // Envoy's setCopy: the first entry takes the value, later duplicates go; absent → appended.
       const name = lower(key);
-      const first = map.findIndex(([k]) => k === name);
+      const first = indexOfHeader(map, name, 0);
       if (first < 0) { map.push([name, value]); return WasmResult.Ok; }
       map[first] = [name, value];
-      for (let i = map.length - 1; i > first; i--) if (map[i]![0] === name) map.splice(i, 1);
+      removeHeader(map, name, first + 1);
       return WasmResult.Ok;
     },
 
@@ -220,16 +218,14 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
       if (key === null) return WasmResult.InvalidMemoryAccess;
       const map = mutableMap(type);
       if (map === null) return WasmResult.BadArgument;
-      const name = lower(key);
-      for (let i = map.length - 1; i >= 0; i--) if (map[i]![0] === name) map.splice(i, 1);
+      removeHeader(map, lower(key), 0);
       return WasmResult.Ok;
     },
 
     proxy_get_header_map_pairs(type: number, ptrPtr: number, sizePtr: number): number {
       if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
       const map = constMap(type);
-      const bytes = map === null || map.length === 0 ? new Uint8Array(0) : serializePairs(map);
-      return mem().copyOut(bytes, ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+      return mem().copyOutPairs(map ?? [], ptrPtr, sizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
 
     proxy_set_header_map_pairs(type: number, ptr: number, size: number): number {

@@ -1,5 +1,10 @@
 // Bounds-checked access to one module instance's linear memory. Every pointer the module passes is
 // checked here, so a bad pointer becomes InvalidMemoryAccess instead of a host crash.
+import type { HeaderList } from "./api.ts";
+import { serializedPairsSize, writePairs } from "./pairs.ts";
+import { decodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.ts";
+
+export { decodeUtf8, encodeUtf8 } from "./utf8.ts";
 
 export class GuestMemory {
   private bytesView: Uint8Array;
@@ -24,7 +29,7 @@ export class GuestMemory {
 
   private inBounds(ptr: number, size: number): boolean {
     this.refresh();
-    return ptr >= 0 && size >= 0 && ptr + size <= this.bytesView.byteLength;
+    return ptr + size <= this.bytesView.byteLength;
   }
 
   /** A view of `size` bytes at `ptr` (valid until the next call into the module), or null. */
@@ -36,13 +41,16 @@ export class GuestMemory {
 
   /** A copy of `size` bytes at `ptr`, or null. */
   copy(ptr: number, size: number): Uint8Array | null {
-    const v = this.view(ptr, size);
-    return v === null ? null : v.slice();
+    ptr >>>= 0; size >>>= 0;
+    if (!this.inBounds(ptr, size)) return null;
+    return this.bytesView.slice(ptr, ptr + size);
   }
 
+  /** The UTF-8 text of `size` bytes at `ptr`, or null. */
   string(ptr: number, size: number): string | null {
-    const v = this.view(ptr, size);
-    return v === null ? null : decodeUtf8(v);
+    ptr >>>= 0; size >>>= 0;
+    if (!this.inBounds(ptr, size)) return null;
+    return decodeUtf8(this.bytesView, ptr, ptr + size);
   }
 
   setU32(ptr: number, value: number): boolean {
@@ -84,17 +92,33 @@ export class GuestMemory {
     }
     return this.setU32(ptrPtr, pointer) && this.setU32(sizePtr, data.byteLength);
   }
-}
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: false });
+  /** copyOut of `text` as UTF-8, encoded straight into the module's allocation. */
+  copyOutString(text: string, ptrPtr: number, sizePtr: number): boolean {
+    const size = utf8Length(text);
+    const pointer = this.allocateFor(size);
+    if (pointer < 0) return false;
+    if (size > 0) encodeUtf8Into(text, this.bytesView, pointer);
+    return this.setU32(ptrPtr, pointer) && this.setU32(sizePtr, size);
+  }
 
-export function encodeUtf8(s: string): Uint8Array {
-  return encoder.encode(s);
-}
+  /** copyOut of a header map in the ABI's serialized form (nothing for an empty map), written in place. */
+  copyOutPairs(pairs: HeaderList, ptrPtr: number, sizePtr: number): boolean {
+    const size = pairs.length === 0 ? 0 : serializedPairsSize(pairs);
+    const pointer = this.allocateFor(size);
+    if (pointer < 0) return false;
+    if (size > 0) writePairs(pairs, this.bytesView, pointer);
+    return this.setU32(ptrPtr, pointer) && this.setU32(sizePtr, size);
+  }
 
-export function decodeUtf8(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
+  /** A module allocation of `size` bytes that lies in bounds (0 for nothing), or -1. */
+  private allocateFor(size: number): number {
+    if (size === 0) return 0;
+    const pointer = this.allocate(size) >>> 0;
+    // The allocator may have grown memory: inBounds refreshes the views first.
+    if (pointer === 0 || !this.inBounds(pointer, size)) return -1;
+    return pointer;
+  }
 }
 
 export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {

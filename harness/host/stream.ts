@@ -46,18 +46,64 @@ class DirectionState {
   }
 }
 
-/** One plugin's place in this stream. */
-interface Slot {
-  plugin: PluginImpl;
-  vm: WasmVm;
-  ctx: VmContext;
-  created: boolean;
+/** What a filter's context may access right now (null: not in its phase, Envoy answers BadArgument). */
+interface SlotView {
+  requestHeaders: HeaderList | null; requestBody: BodyBuffer | null; requestTrailers: HeaderList | null;
+  responseHeaders: HeaderList | null; responseBody: BodyBuffer | null; responseTrailers: HeaderList | null;
+}
+
+function emptyView(): SlotView {
+  return { requestHeaders: null, requestBody: null, requestTrailers: null, responseHeaders: null, responseBody: null, responseTrailers: null };
+}
+
+/**
+ * One plugin's place in this stream, and the stream side of its context (the StreamBinding host
+ * calls reach). A class, not a literal of closures: one is made per filter per request.
+ */
+class Slot implements StreamBinding {
+  readonly ctx: VmContext;
+  created = false;
   /** Failed (trap) or its VM died: no more callbacks for this stream. */
-  skip: boolean;
-  view: {
-    requestHeaders: HeaderList | null; requestBody: BodyBuffer | null; requestTrailers: HeaderList | null;
-    responseHeaders: HeaderList | null; responseBody: BodyBuffer | null; responseTrailers: HeaderList | null;
-  };
+  skip = false;
+  view: SlotView = emptyView();
+
+  constructor(private readonly stream: FilterStream, readonly plugin: PluginImpl, readonly vm: WasmVm, readonly index: number) {
+    this.ctx = vm.createStreamContext(this);
+  }
+
+  map(type: MapType): HeaderList | null {
+    switch (type) {
+      case MapType.RequestHeaders: return this.view.requestHeaders;
+      case MapType.RequestTrailers: return this.view.requestTrailers;
+      case MapType.ResponseHeaders: return this.view.responseHeaders;
+      case MapType.ResponseTrailers: return this.view.responseTrailers;
+      default: return null;
+    }
+  }
+
+  body(type: BufferType): BodyBuffer | null {
+    return type === BufferType.HttpRequestBody ? this.view.requestBody : type === BufferType.HttpResponseBody ? this.view.responseBody : null;
+  }
+
+  continueStream(type: StreamType): WasmResult {
+    return this.stream.continueFromFilter(this, type);
+  }
+
+  closeStream(type: StreamType): WasmResult {
+    return this.stream.closeFromFilter(this, type);
+  }
+
+  sendLocalResponse(status: number, body: Uint8Array, headers: HeaderList, grpcStatus: number, details: string): void {
+    this.stream.localReplyFromFilter(status, body, headers, grpcStatus, details);
+  }
+
+  propertySources(): ReturnType<StreamBinding["propertySources"]> {
+    return this.stream.propertySourcesFor(this);
+  }
+
+  setProperty(path: string, value: Uint8Array): WasmResult {
+    return this.stream.setFilterState(path, value);
+  }
 }
 
 const FAIL_STREAM_DETAILS = "wasm_fail_stream";
@@ -98,15 +144,7 @@ export class FilterStream implements HttpStream {
     private readonly bufferLimitBytes = 1024 * 1024,
   ) {
     this.finished = new Promise((resolve) => { this.resolveFinished = resolve; });
-    this.slots = plugins.map((plugin, index) => {
-      const vm = plugin.vmFor(worker);
-      const slot: Slot = {
-        plugin, vm, ctx: undefined as unknown as VmContext, created: false, skip: false,
-        view: { requestHeaders: null, requestBody: null, requestTrailers: null, responseHeaders: null, responseBody: null, responseTrailers: null },
-      };
-      slot.ctx = vm.createStreamContext(this.bindingFor(slot, index));
-      return slot;
-    });
+    this.slots = plugins.map((plugin, index) => new Slot(this, plugin, plugin.vmFor(worker), index));
     const order = plugins.map((_, i) => i);
     this.decode = new DirectionState("request", order);
     this.encode = new DirectionState("response", [...order].reverse());
@@ -469,51 +507,45 @@ export class FilterStream implements HttpStream {
     this.finish();
   }
 
-  private bindingFor(slot: Slot, index: number): StreamBinding {
+  // ---- Calls from a filter's context (through its Slot) ---------------------------------------
+
+  continueFromFilter(slot: Slot, type: StreamType): WasmResult {
+    if (type !== StreamType.Request && type !== StreamType.Response) return WasmResult.BadArgument;
+    this.later(() => this.resume(type === StreamType.Request ? this.decode : this.encode, slot.index));
+    return WasmResult.Ok;
+  }
+
+  closeFromFilter(slot: Slot, type: StreamType): WasmResult {
+    if (type !== StreamType.Request && type !== StreamType.Response) return WasmResult.BadArgument;
+    this.responseCodeDetails ||= FAIL_STREAM_DETAILS;
+    this.later(() => this.reset(`closed by filter "${slot.plugin.name}"`));
+    return WasmResult.Ok;
+  }
+
+  localReplyFromFilter(status: number, body: Uint8Array, headers: HeaderList, grpcStatus: number, details: string): void {
+    if (this.dispatching > 0) this.stopNextIteration = true;
+    this.later(() => this.localReply(status, body, headers, details, grpcStatus));
+  }
+
+  propertySourcesFor(slot: Slot): ReturnType<StreamBinding["propertySources"]> {
     return {
-      map: (type) => {
-        switch (type) {
-          case MapType.RequestHeaders: return slot.view.requestHeaders;
-          case MapType.RequestTrailers: return slot.view.requestTrailers;
-          case MapType.ResponseHeaders: return slot.view.responseHeaders;
-          case MapType.ResponseTrailers: return slot.view.responseTrailers;
-          default: return null;
-        }
-      },
-      body: (type) => (type === BufferType.HttpRequestBody ? slot.view.requestBody : type === BufferType.HttpResponseBody ? slot.view.responseBody : null),
-      continueStream: (type) => {
-        if (type !== StreamType.Request && type !== StreamType.Response) return WasmResult.BadArgument;
-        this.later(() => this.resume(type === StreamType.Request ? this.decode : this.encode, index));
-        return WasmResult.Ok;
-      },
-      closeStream: (type) => {
-        if (type !== StreamType.Request && type !== StreamType.Response) return WasmResult.BadArgument;
-        this.responseCodeDetails ||= FAIL_STREAM_DETAILS;
-        this.later(() => this.reset(`closed by filter "${slot.plugin.name}"`));
-        return WasmResult.Ok;
-      },
-      sendLocalResponse: (status, body, headers, grpcStatus, details) => {
-        if (this.dispatching > 0) this.stopNextIteration = true;
-        this.later(() => this.localReply(status, body, headers, details, grpcStatus));
-      },
-      propertySources: () => ({
-        info: this.info,
-        connectionId: this.connectionId,
-        startNanos: this.startNanos,
-        requestHeaders: this.requestHeadersSeen,
-        responseHeaders: this.responseHeadersSeen,
-        responseTrailers: this.responseTrailersSeen,
-        requestBodyBytes: this.requestBodyBytes,
-        responseBodyBytes: this.responseBodyBytes,
-        responseCodeDetails: this.responseCodeDetails,
-        filterState: this.filterState,
-        nowNanos: slot.plugin.clock.nowNanos(),
-      }),
-      setProperty: (path, value) => {
-        this.filterState.set(path, value);
-        return WasmResult.Ok;
-      },
+      info: this.info,
+      connectionId: this.connectionId,
+      startNanos: this.startNanos,
+      requestHeaders: this.requestHeadersSeen,
+      responseHeaders: this.responseHeadersSeen,
+      responseTrailers: this.responseTrailersSeen,
+      requestBodyBytes: this.requestBodyBytes,
+      responseBodyBytes: this.responseBodyBytes,
+      responseCodeDetails: this.responseCodeDetails,
+      filterState: this.filterState,
+      nowNanos: slot.plugin.clock.nowNanos(),
     };
+  }
+
+  setFilterState(path: string, value: Uint8Array): WasmResult {
+    this.filterState.set(path, value);
+    return WasmResult.Ok;
   }
 
   // ---- End of stream ----------------------------------------------------------------------------

@@ -9,26 +9,7 @@ import { GuestMemory } from "./memory.ts";
 import { VmMetrics } from "./metrics.ts";
 import type { PluginRuntime, StreamBinding } from "./runtime.ts";
 import { buildWasi } from "./wasi.ts";
-
-/** Imports callable while `_initialize`/`_start` runs (Envoy's V8 traps any other host call). */
-const START_ALLOWED = new Set([
-  "env.emscripten_notify_memory_growth", "env.proxy_log",
-  ...["fd_write", "args_sizes_get", "args_get", "environ_sizes_get", "environ_get", "clock_time_get", "clock_res_get",
-    "random_get", "poll_oneoff", "fd_fdstat_get", "fd_fdstat_set_flags", "fd_advise", "fd_allocate", "fd_datasync",
-    "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size", "fd_filestat_set_times", "fd_pread",
-    "fd_prestat_dir_name", "fd_prestat_get", "fd_pwrite", "fd_readdir", "fd_renumber", "fd_sync", "fd_tell",
-    "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link", "path_readlink",
-    "path_remove_directory", "path_rename", "path_symlink", "path_unlink_file", "sock_accept", "sock_recv",
-    "sock_send", "sock_shutdown"].flatMap((f) => [`wasi_unstable.${f}`, `wasi_snapshot_preview1.${f}`]),
-]);
-
-/** Thrown inside a host function to trap the module (the call unwinds with this error). */
-export class HostTrap extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "HostTrap";
-  }
-}
+import { HostTrap, restrictDuringStart } from "./start-restriction.ts";
 
 export interface VmContext {
   readonly id: number;
@@ -104,12 +85,8 @@ export class WasmVm {
   /** Instantiates and starts the module; throws PluginLoadError with the module's own log lines. */
   start(): void {
     const rt = this.runtime;
-    const wrap = (key: string, fn: (...args: never[]) => unknown) => (...args: never[]) => {
-      if (this.restricted && !START_ALLOWED.has(key)) {
-        throw new HostTrap(`${key} called during module start (_initialize/_start); Envoy refuses host calls there (restricted_callback)`);
-      }
-      return fn(...args);
-    };
+    const isStarting = () => this.restricted;
+    const wrap = (key: string, fn: (...args: never[]) => unknown) => restrictDuringStart(key, fn, isStarting);
     const env: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(buildHostFunctions(this))) env[name] = wrap(`env.${name}`, fn as never);
     const wasiFns = buildWasi(this);

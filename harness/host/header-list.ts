@@ -1,0 +1,19 @@
+// In-place lookups and removals on a HeaderList (names already lower-case), without the per-call
+// closures and splices of find/findIndex/splice: these run on every header read and write.
+import type { HeaderList } from "./api.ts";
+
+/** Index of the first entry named `name` at or after `from`, or -1. */
+export function indexOfHeader(map: HeaderList, name: string, from: number): number {
+  for (let i = from; i < map.length; i++) if (map[i]![0] === name) return i;
+  return -1;
+}
+
+/** Removes every entry named `name` at or after `from`, keeping the order of the rest. */
+export function removeHeader(map: HeaderList, name: string, from: number): void {
+  let kept = from;
+  for (let i = from; i < map.length; i++) {
+    const entry = map[i]!;
+    if (entry[0] !== name) map[kept++] = entry;
+  }
+  map.length = kept;
+}
