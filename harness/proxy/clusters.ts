@@ -1,15 +1,17 @@
 // Named clusters of the gateway file as real HTTP endpoints: the proxy forwards routed requests to
-// them and resolves filters' http_call through them, round-robin over each cluster's endpoints.
-import http from "node:http";
-import https from "node:https";
+// them and resolves filters' http_call / grpc_call through them, round-robin over each cluster's
+// endpoints, over HTTP/1.1 or (clusters with `http2: true`) HTTP/2.
 import type { ClusterRequest, ClusterResolver, ClusterResponse, HeaderList } from "../host/api.ts";
 import type { Cluster, Endpoint } from "../gateway/model.ts";
-import { outgoingHeaders, headerValue, responseHeaderList } from "./headers.ts";
+import { Http1Upstreams } from "./upstream-http1.ts";
+import { Http2Upstreams } from "./upstream-http2.ts";
+import type { UpstreamHandlers, UpstreamRequest } from "./upstream.ts";
 
 export class ClusterSet implements ClusterResolver {
   private readonly byName = new Map<string, Cluster>();
   private readonly nextEndpoint = new Map<string, number>();
-  private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  private readonly http1 = new Http1Upstreams();
+  private readonly http2 = new Http2Upstreams();
 
   constructor(clusters: readonly Cluster[]) {
     for (const c of clusters) this.byName.set(c.name, c);
@@ -33,59 +35,53 @@ export class ClusterSet implements ClusterResolver {
     return { cluster: c, endpoint: c.endpoints[i % c.endpoints.length] };
   }
 
-  /** Opens a request to `cluster` (the caller writes the body and reads the response). */
-  open(cluster: string, method: string, path: string, headers: HeaderList): http.ClientRequest {
+  /**
+   * Sends `headers` (with :method, :path, :authority) to the next endpoint of `cluster`; the
+   * caller writes the body and hears the answer through `handlers`. Throws when the headers
+   * cannot be encoded.
+   */
+  open(cluster: string, headers: HeaderList, handlers: UpstreamHandlers): UpstreamRequest {
     const { cluster: c, endpoint } = this.pick(cluster);
-    const secure = c.protocol === "https";
-    const out = outgoingHeaders(headers);
-    const authority = headerValue(headers, ":authority");
-    if (authority) out.host = authority;
-    return (secure ? https : http).request({
-      host: endpoint.host,
-      port: endpoint.port,
-      method,
-      path,
-      headers: out,
-      agent: secure ? this.agents.https : this.agents.http,
-      timeout: c.connectTimeoutMs,
-    });
+    const target = { host: endpoint.host, port: endpoint.port, secure: c.protocol === "https", connectTimeoutMs: c.connectTimeoutMs };
+    return (c.http2 ? this.http2 : this.http1).open(target, headers, handlers);
   }
 
-  /** A filter's http_call: the whole response, or the failure Envoy reports. */
+  /** A filter's http_call (or grpc_call): the whole response, or the failure Envoy reports. */
   call(request: ClusterRequest): Promise<ClusterResponse> {
     return new Promise((resolve) => {
-      const method = headerValue(request.headers, ":method") ?? "GET";
-      const path = headerValue(request.headers, ":path") ?? "/";
       let settled = false;
       const settle = (r: ClusterResponse) => {
-        if (!settled) {
-          settled = true;
-          clearTimeout(timer);
-          resolve(r);
-        }
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(r);
       };
-      const req = this.open(request.cluster, method, path, request.headers);
+      let status = 502;
+      let headers: HeaderList = [];
+      const chunks: Uint8Array[] = [];
+      let upstream: UpstreamRequest;
+      try {
+        upstream = this.open(request.cluster, request.headers, {
+          onHeaders: (s, h) => { status = s; headers = h; },
+          onData: (chunk) => { chunks.push(chunk); },
+          onEnd: (trailers) => settle({ status, headers, body: Buffer.concat(chunks), trailers }),
+          onError: () => settle({ failure: "reset" }),
+        });
+      } catch {
+        // Envoy's codec refuses headers it cannot encode; the call fails as a reset.
+        resolve({ failure: "reset" });
+        return;
+      }
       const timer = setTimeout(() => {
         settle({ failure: "timeout" });
-        req.destroy();
+        upstream.destroy();
       }, request.timeoutMs);
-      req.on("error", () => settle({ failure: "reset" }));
-      req.on("response", (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", () => settle({ failure: "reset" }));
-        res.on("end", () => {
-          const trailers: HeaderList = Object.entries(res.trailers).map(([k, v]) => [k, String(v)]);
-          const headers = responseHeaderList(res.statusCode ?? 502, res.headers).slice(1);
-          settle({ status: res.statusCode ?? 502, headers, body: Buffer.concat(chunks), trailers });
-        });
-      });
-      req.end(request.body.length > 0 ? Buffer.from(request.body) : undefined);
+      upstream.end(request.body, request.trailers);
     });
   }
 
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.http1.close();
+    this.http2.close();
   }
 }

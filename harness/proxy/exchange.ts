@@ -2,12 +2,13 @@
 // chain, forwards what the filters release to the upstream cluster, and feeds the upstream's
 // response back through the chain to the client. Calls into the stream are serialized, as Envoy
 // runs one stream's events on one worker thread in order.
-import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { FilterChain, HeaderList, HttpStream, StreamSink } from "../host/api.ts";
 import type { Route } from "../gateway/model.ts";
 import type { ClusterSet } from "./clusters.ts";
-import { headerValue, outgoingHeaders, requestHasBody, requestHeaderList, responseHeaderList } from "./headers.ts";
+import { headerValue, outgoingHeaders, requestHasBody, requestHeaderList } from "./headers.ts";
+import type { UpstreamRequest } from "./upstream.ts";
 
 const EMPTY = new Uint8Array(0);
 
@@ -22,8 +23,8 @@ function trailerList(trailers: NodeJS.Dict<string>): HeaderList {
 }
 
 /** Response headers Envoy knows to carry no body: answers to HEAD, 204, 304, content-length 0. */
-function responseIsHeadersOnly(method: string, res: IncomingMessage): boolean {
-  return method === "HEAD" || res.statusCode === 204 || res.statusCode === 304 || res.headers["content-length"] === "0";
+function responseIsHeadersOnly(method: string, status: number, headers: HeaderList): boolean {
+  return method === "HEAD" || status === 204 || status === 304 || headerValue(headers, "content-length") === "0";
 }
 
 export interface ExchangeContext {
@@ -37,8 +38,9 @@ export interface ExchangeContext {
 export class Exchange {
   private stream!: HttpStream;
   private queue: Promise<void> = Promise.resolve();
-  private upstream: ClientRequest | null = null;
+  private upstream: UpstreamRequest | null = null;
   private upstreamResponseStarted = false;
+  private headersOnlyResponse = false;
   private routeTimer: NodeJS.Timeout | null = null;
   private downstreamDone = false;
   private upstreamComplete = false;
@@ -50,10 +52,7 @@ export class Exchange {
     const sink: StreamSink = {
       upstreamHeaders: (headers, end) => this.openUpstream(headers, end),
       upstreamData: (chunk, end) => this.writeUpstream(chunk, end),
-      upstreamTrailers: (trailers) => {
-        this.upstream?.addTrailers(trailerObject(trailers));
-        this.upstream?.end();
-      },
+      upstreamTrailers: (trailers) => this.upstream?.end(undefined, trailers),
       downstreamHeaders: (headers, end) => this.writeDownstreamHeaders(headers, end),
       downstreamData: (chunk, end) => this.writeDownstream(chunk, end),
       downstreamTrailers: (trailers) => {
@@ -106,10 +105,15 @@ export class Exchange {
   private openUpstream(headers: HeaderList, end: boolean): void {
     const { ctx } = this;
     const method = headerValue(headers, ":method") ?? "GET";
-    const path = headerValue(headers, ":path") ?? "/";
-    let upstream: ClientRequest;
+    let upstream: UpstreamRequest;
     try {
-      upstream = ctx.clusters.open(ctx.route.cluster, method, path, headers);
+      upstream = ctx.clusters.open(ctx.route.cluster, headers, {
+        onHeaders: (status, responseHeaders) => this.onUpstreamHeaders(status, responseHeaders, method),
+        onData: (chunk) => (this.headersOnlyResponse ? undefined : this.run(() => this.stream.encodeData(chunk, false))),
+        onEnd: (trailers) => this.onUpstreamEnd(trailers),
+        onError: () =>
+          this.upstreamFailed(503, "upstream connect error or disconnect/reset before headers. reset reason: connection failure"),
+      });
     } catch (err) {
       // Headers a filter left invalid (e.g. a value with CR/LF) cannot be encoded: Envoy's codec
       // fails the upstream request the same way.
@@ -119,40 +123,30 @@ export class Exchange {
     this.upstream = upstream;
     // A route timeout of 0 means none, as in Envoy.
     if (ctx.route.timeoutMs > 0) this.routeTimer = setTimeout(() => this.upstreamFailed(504, "upstream request timeout"), ctx.route.timeoutMs);
-    upstream.on("error", () =>
-      this.upstreamFailed(503, "upstream connect error or disconnect/reset before headers. reset reason: connection failure"),
-    );
-    upstream.on("response", (res) => this.onUpstreamResponse(res, method));
     if (end) upstream.end();
   }
 
   private writeUpstream(chunk: Uint8Array, end: boolean): void {
     const upstream = this.upstream;
     if (!upstream) return;
-    if (chunk.length > 0) upstream.write(chunk);
-    if (end) upstream.end();
+    if (end) upstream.end(chunk);
+    else upstream.write(chunk);
   }
 
-  private onUpstreamResponse(res: IncomingMessage, method: string): void {
+  private onUpstreamHeaders(status: number, headers: HeaderList, method: string): void {
     this.clearRouteTimer();
     this.upstreamResponseStarted = true;
-    const headersOnly = responseIsHeadersOnly(method, res);
-    this.run(() => this.stream.encodeHeaders(responseHeaderList(res.statusCode ?? 502, res.headers), headersOnly));
-    if (headersOnly) {
-      this.upstreamComplete = true;
-      res.resume();
-      return;
-    }
-    res.on("data", (chunk: Buffer) => {
-      res.pause();
-      this.run(() => this.stream.encodeData(chunk, false)).then(() => res.resume());
-    });
-    res.on("end", () => {
-      this.upstreamComplete = true;
-      const trailers = trailerList(res.trailers);
-      this.run(() => (trailers.length > 0 ? this.stream.encodeTrailers(trailers) : this.stream.encodeData(EMPTY, true)));
-    });
-    res.on("error", () => this.abort());
+    this.headersOnlyResponse = responseIsHeadersOnly(method, status, headers);
+    const end = this.headersOnlyResponse;
+    // Nothing more will be forwarded: the exchange is done as far as connection reuse goes.
+    if (end) this.upstreamComplete = true;
+    this.run(() => this.stream.encodeHeaders([[":status", String(status)], ...headers], end));
+  }
+
+  private onUpstreamEnd(trailers: HeaderList): void {
+    this.upstreamComplete = true;
+    if (this.headersOnlyResponse) return;
+    this.run(() => (trailers.length > 0 ? this.stream.encodeTrailers(trailers) : this.stream.encodeData(EMPTY, true)));
   }
 
   /** The router's own local reply (503/504), which passes through every filter's encode path. */
