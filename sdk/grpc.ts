@@ -5,7 +5,11 @@ import { BufferType, MapType, Status } from "./abi/enums";
 import { HeaderPair } from "./abi/memory";
 import { BaseContext } from "./context/base";
 
-/** Receives gRPC events for one call or stream; override what you need. */
+/**
+ * Receives gRPC events for one call or stream; override what you need. Every call and stream ends
+ * with exactly one onClose. A unary call answers with onMessage then onClose(0) on success (Envoy
+ * sends no close for a successful unary call, so the SDK completes it) or onClose(status) alone.
+ */
 export class GrpcHandler {
   onInitialMetadata(token: u32, metadata: HeaderPair[]): void {}
   onMessage(token: u32, message: ArrayBuffer): void {}
@@ -15,7 +19,7 @@ export class GrpcHandler {
 }
 
 class PendingGrpc {
-  constructor(readonly context: BaseContext, readonly handler: GrpcHandler) {}
+  constructor(readonly context: BaseContext, readonly handler: GrpcHandler, readonly unary: bool) {}
 }
 
 const pending = new Map<u32, PendingGrpc>();
@@ -27,7 +31,7 @@ export function grpcCall(
 ): u32 {
   context.makeEffective();
   const token = host.grpcCall(cluster, service, method, metadata, message, timeoutMs);
-  if (host.lastStatus() == Status.Ok) pending.set(token, new PendingGrpc(context, handler));
+  if (host.lastStatus() == Status.Ok) pending.set(token, new PendingGrpc(context, handler, true));
   return token;
 }
 
@@ -61,7 +65,7 @@ export function grpcStream(
   context.makeEffective();
   const token = host.grpcStream(cluster, service, method, metadata);
   if (host.lastStatus() != Status.Ok) return null;
-  pending.set(token, new PendingGrpc(context, handler));
+  pending.set(token, new PendingGrpc(context, handler, false));
   return new GrpcStream(token, context);
 }
 
@@ -95,7 +99,11 @@ export function deliverGrpcInitialMetadata(token: u32, count: u32): void {
 export function deliverGrpcMessage(token: u32, size: u32): void {
   if (!pending.has(token)) return;
   const message = size > 0 ? host.getBufferBytes(BufferType.GrpcReceiveBuffer, 0, size) : new ArrayBuffer(0);
-  pending.get(token).handler.onMessage(token, message);
+  const call = pending.get(token);
+  // A unary call's response is its end: Envoy forgets the call here and calls no close.
+  if (call.unary) pending.delete(token);
+  call.handler.onMessage(token, message);
+  if (call.unary) call.handler.onClose(token, 0, "");
 }
 
 export function deliverGrpcTrailingMetadata(token: u32, count: u32): void {

@@ -58,6 +58,25 @@ export function grpcServiceCluster(service: Uint8Array): { cluster: string; auth
   return { cluster: decodeUtf8(service) };
 }
 
+/**
+ * grpc-message as it travels: percent-encoded UTF-8 (gRPC over HTTP/2 spec). Envoy's gRPC client
+ * decodes it before the filter reads the status message; malformed escapes are kept as they are.
+ */
+export function decodeGrpcMessage(value: string): string {
+  if (!value.includes("%")) return value;
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const hex = value.slice(i + 1, i + 3);
+    if (value[i] === "%" && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...encodeUtf8(value[i]!));
+    }
+  }
+  return decodeUtf8(Uint8Array.from(bytes));
+}
+
 /** Envoy's Grpc::Utility::httpToGrpcStatus. */
 export function httpToGrpcStatus(status: number): number {
   switch (status) {
@@ -131,9 +150,9 @@ export function startGrpcCall(vm: WasmVm, service: Uint8Array, serviceName: stri
     const responseHeaders = toList(answer.headers);
     const trailers = toList(answer.trailers);
     const find = (name: string) => trailers.find(([k]) => k === name)?.[1] ?? responseHeaders.find(([k]) => k === name)?.[1];
-    if (answer.status !== 200) return close(httpToGrpcStatus(answer.status), find("grpc-message") ?? `HTTP ${answer.status}`);
+    if (answer.status !== 200) return close(httpToGrpcStatus(answer.status), decodeGrpcMessage(find("grpc-message") ?? `HTTP ${answer.status}`));
     const grpcStatus = Number(find("grpc-status") ?? GrpcStatus.Unknown);
-    if (grpcStatus !== GrpcStatus.Ok) return close(grpcStatus, find("grpc-message") ?? "");
+    if (grpcStatus !== GrpcStatus.Ok) return close(grpcStatus, decodeGrpcMessage(find("grpc-message") ?? ""));
     const body = answer.body === undefined ? new Uint8Array(0) : typeof answer.body === "string" ? encodeUtf8(answer.body) : answer.body;
     if (body.byteLength < 5) return close(GrpcStatus.Internal, "response has no gRPC message");
     const length = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(1, false);

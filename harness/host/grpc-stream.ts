@@ -4,7 +4,7 @@
 // trailing metadata, close. Interleaved (ping-pong) streaming is not modelled.
 import { WasmResult } from "./abi.ts";
 import type { ClusterResponse, HeaderList } from "./api.ts";
-import { GrpcStatus, frame, grpcServiceCluster, httpToGrpcStatus, toList } from "./grpc-call.ts";
+import { GrpcStatus, decodeGrpcMessage, frame, grpcServiceCluster, httpToGrpcStatus, toList } from "./grpc-call.ts";
 import { concatBytes, encodeUtf8 } from "./memory.ts";
 import type { WasmVm } from "./vm.ts";
 
@@ -54,7 +54,7 @@ export function startGrpcStream(vm: WasmVm, service: Uint8Array, serviceName: st
     const initial: HeaderList = [[":status", String(answer.status)], ...toList(answer.headers)];
     const trailing = toList(answer.trailers);
     const find = (name: string) => trailing.find(([k]) => k === name)?.[1] ?? initial.find(([k]) => k === name)?.[1];
-    if (answer.status !== 200) return closeWith(httpToGrpcStatus(answer.status), find("grpc-message") ?? `HTTP ${answer.status}`);
+    if (answer.status !== 200) return closeWith(httpToGrpcStatus(answer.status), decodeGrpcMessage(find("grpc-message") ?? `HTTP ${answer.status}`));
     vm.grpcMetadata = initial;
     try { vm.call(root, "proxy_on_grpc_receive_initial_metadata", root, token, initial.length); } finally { vm.grpcMetadata = null; }
     const data = answer.body === undefined ? new Uint8Array(0) : typeof answer.body === "string" ? encodeUtf8(answer.body) : answer.body;
@@ -71,7 +71,7 @@ export function startGrpcStream(vm: WasmVm, service: Uint8Array, serviceName: st
       vm.grpcTrailingMetadata = trailing;
       try { vm.call(root, "proxy_on_grpc_receive_trailing_metadata", root, token, trailing.length); } finally { vm.grpcTrailingMetadata = null; }
     }
-    closeWith(Number(find("grpc-status") ?? GrpcStatus.Unknown), find("grpc-message") ?? "");
+    closeWith(Number(find("grpc-status") ?? GrpcStatus.Unknown), decodeGrpcMessage(find("grpc-message") ?? ""));
   });
 
   const dispatch = () => {
