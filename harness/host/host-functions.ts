@@ -175,11 +175,11 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
 
     proxy_get_header_map_value(type: number, keyPtr: number, keySize: number, valuePtrPtr: number, valueSizePtr: number): number {
       if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
-      const key = mem().string(keyPtr, keySize);
-      if (key === null) return WasmResult.InvalidMemoryAccess;
+      const name = mem().headerName(keyPtr, keySize);
+      if (name === null) return WasmResult.InvalidMemoryAccess;
       const map = constMap(type);
       if (map === null) return WasmResult.BadArgument;
-      const index = indexOfHeader(map, lower(key), 0);
+      const index = indexOfHeader(map, name, 0);
       if (index < 0 && rt.abiVersion !== "0.1.0") return WasmResult.NotFound;
       const value = index < 0 ? "" : map[index]![1];
       return mem().copyOutString(value, valuePtrPtr, valueSizePtr) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
@@ -187,24 +187,23 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
 
     proxy_add_header_map_value(type: number, keyPtr: number, keySize: number, valuePtr: number, valueSize: number): number {
       if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
-      const key = mem().string(keyPtr, keySize);
+      const name = mem().headerName(keyPtr, keySize);
       const value = mem().string(valuePtr, valueSize);
-      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+      if (name === null || value === null) return WasmResult.InvalidMemoryAccess;
       const map = mutableMap(type);
       if (map === null) return WasmResult.BadArgument;
-      map.push([lower(key), value]);
+      map.push([name, value]);
       return WasmResult.Ok;
     },
 
     proxy_replace_header_map_value(type: number, keyPtr: number, keySize: number, valuePtr: number, valueSize: number): number {
       if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
-      const key = mem().string(keyPtr, keySize);
+      const name = mem().headerName(keyPtr, keySize);
       const value = mem().string(valuePtr, valueSize);
-      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+      if (name === null || value === null) return WasmResult.InvalidMemoryAccess;
       const map = mutableMap(type);
       if (map === null) return WasmResult.BadArgument;
       // Envoy's setCopy: the first entry takes the value, later duplicates go; absent → appended.
-      const name = lower(key);
       const first = indexOfHeader(map, name, 0);
       if (first < 0) { map.push([name, value]); return WasmResult.Ok; }
       map[first] = [name, value];
@@ -214,11 +213,11 @@ export function buildHostFunctions(vm: WasmVm): Record<string, Fn> {
 
     proxy_remove_header_map_value(type: number, keyPtr: number, keySize: number): number {
       if (type >>> 0 > MAP_TYPE_MAX) return WasmResult.BadArgument;
-      const key = mem().string(keyPtr, keySize);
-      if (key === null) return WasmResult.InvalidMemoryAccess;
+      const name = mem().headerName(keyPtr, keySize);
+      if (name === null) return WasmResult.InvalidMemoryAccess;
       const map = mutableMap(type);
       if (map === null) return WasmResult.BadArgument;
-      removeHeader(map, lower(key), 0);
+      removeHeader(map, name, 0);
       return WasmResult.Ok;
     },
 

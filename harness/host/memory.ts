@@ -2,7 +2,7 @@
 // checked here, so a bad pointer becomes InvalidMemoryAccess instead of a host crash.
 import type { HeaderList } from "./api.ts";
 import { serializedPairsSize, writePairs } from "./pairs.ts";
-import { decodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.ts";
+import { decodeLowerCase, decodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.ts";
 
 export { decodeUtf8, encodeUtf8 } from "./utf8.ts";
 
@@ -51,6 +51,13 @@ export class GuestMemory {
     ptr >>>= 0; size >>>= 0;
     if (!this.inBounds(ptr, size)) return null;
     return decodeUtf8(this.bytesView, ptr, ptr + size);
+  }
+
+  /** The text at `ptr` lower-cased, as Envoy stores header names; or null. */
+  headerName(ptr: number, size: number): string | null {
+    ptr >>>= 0; size >>>= 0;
+    if (!this.inBounds(ptr, size)) return null;
+    return decodeLowerCase(this.bytesView, ptr, ptr + size);
   }
 
   setU32(ptr: number, value: number): boolean {

@@ -26,19 +26,19 @@ export class HostTrap extends Error {
 type HostFunction = (...args: never[]) => unknown;
 type Arg = never;
 
-/** `fn` as the import `key` ("env.proxy_…"), trapping when called while `isStarting()`. */
-export function restrictDuringStart(key: string, fn: HostFunction, isStarting: () => boolean): HostFunction {
+/** `fn` as the import `key` ("env.proxy_…"), trapping when called while `vm.restricted`. */
+export function restrictDuringStart(key: string, fn: HostFunction, vm: { readonly restricted: boolean }): HostFunction {
   if (START_ALLOWED.has(key)) return fn;
-  const check = (): void => {
-    if (isStarting()) throw new HostTrap(`${key} called during module start (_initialize/_start); Envoy refuses host calls there (restricted_callback)`);
+  const refuse = (): never => {
+    throw new HostTrap(`${key} called during module start (_initialize/_start); Envoy refuses host calls there (restricted_callback)`);
   };
   switch (fn.length) {
-    case 0: return () => { check(); return fn(); };
-    case 1: return (a: Arg) => { check(); return fn(a); };
-    case 2: return (a: Arg, b: Arg) => { check(); return fn(a, b); };
-    case 3: return (a: Arg, b: Arg, c: Arg) => { check(); return fn(a, b, c); };
-    case 4: return (a: Arg, b: Arg, c: Arg, d: Arg) => { check(); return fn(a, b, c, d); };
-    case 5: return (a: Arg, b: Arg, c: Arg, d: Arg, e: Arg) => { check(); return fn(a, b, c, d, e); };
-    default: return (...args: Arg[]) => { check(); return fn(...args); };
+    case 0: return () => (vm.restricted ? refuse() : fn());
+    case 1: return (a: Arg) => (vm.restricted ? refuse() : fn(a));
+    case 2: return (a: Arg, b: Arg) => (vm.restricted ? refuse() : fn(a, b));
+    case 3: return (a: Arg, b: Arg, c: Arg) => (vm.restricted ? refuse() : fn(a, b, c));
+    case 4: return (a: Arg, b: Arg, c: Arg, d: Arg) => (vm.restricted ? refuse() : fn(a, b, c, d));
+    case 5: return (a: Arg, b: Arg, c: Arg, d: Arg, e: Arg) => (vm.restricted ? refuse() : fn(a, b, c, d, e));
+    default: return (...args: Arg[]) => (vm.restricted ? refuse() : fn(...args));
   }
 }

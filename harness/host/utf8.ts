@@ -23,6 +23,20 @@ export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): st
   return decoder.decode(bytes.subarray(start, end));
 }
 
+/** Decodes `bytes[start, end)` lower-cased (header names), folding ASCII case in the same pass. */
+export function decodeLowerCase(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= SHORT_DECODE) {
+    let text = "";
+    for (let i = start; i < end; i++) {
+      const byte = bytes[i]!;
+      if (byte >= 0x80) return decoder.decode(bytes.subarray(start, end)).toLowerCase();
+      text += String.fromCharCode(byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte);
+    }
+    return text;
+  }
+  return decoder.decode(bytes.subarray(start, end)).toLowerCase();
+}
+
 /** True when every UTF-16 unit of `text` is ASCII (then its UTF-8 length is text.length). */
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;

@@ -85,8 +85,7 @@ export class WasmVm {
   /** Instantiates and starts the module; throws PluginLoadError with the module's own log lines. */
   start(): void {
     const rt = this.runtime;
-    const isStarting = () => this.restricted;
-    const wrap = (key: string, fn: (...args: never[]) => unknown) => restrictDuringStart(key, fn, isStarting);
+    const wrap = (key: string, fn: (...args: never[]) => unknown) => restrictDuringStart(key, fn, this);
     const env: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(buildHostFunctions(this))) env[name] = wrap(`env.${name}`, fn as never);
     const wasiFns = buildWasi(this);
