@@ -2,6 +2,7 @@
 // envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication, read field by field so every
 // unknown field or wrong type is reported with its full path.
 import { base64Decode, ConfigArray, ConfigErrors, ConfigObject, JsonValue } from "../../sdk/index";
+import { sanitizeAudience } from "./jwt";
 import { Jwks, parseKeySet } from "./keys";
 
 export class HeaderLocation {
@@ -29,6 +30,7 @@ export class RemoteJwks {
 export class Provider {
   name: string = "";
   issuer: string = "";
+  /** Allowed audiences, sanitized as Envoy compares them (no scheme, no trailing slash). */
   audiences: string[] = [];
   localJwks: Jwks | null = null;
   remote: RemoteJwks | null = null;
@@ -58,7 +60,7 @@ export enum RequirementKind {
 export class Requirement {
   kind: RequirementKind = RequirementKind.Provider;
   provider: Provider | null = null;
-  /** provider_and_audiences: replaces the provider's audiences; null keeps them. */
+  /** provider_and_audiences: replaces the provider's audiences (sanitized); null keeps them. */
   audiences: string[] | null = null;
   children: Requirement[] = [];
 }
@@ -71,6 +73,7 @@ export enum MatchKind {
 
 export class Rule {
   kind: MatchKind = MatchKind.Prefix;
+  /** Lower-cased when the rule is not case-sensitive. */
   value: string = "";
   caseSensitive: bool = true;
   /** null: the rule matches and nothing is required. */
@@ -96,6 +99,13 @@ export class FilterConfig {
 
 function strings(arr: ConfigArray | null): string[] {
   return arr !== null ? arr.strings() : [];
+}
+
+/** Audiences in the form they are compared in, so requests compare without re-sanitizing. */
+function audienceList(arr: ConfigArray | null): string[] {
+  const list = strings(arr);
+  for (let i = 0; i < list.length; i++) list[i] = sanitizeAudience(list[i]);
+  return list;
 }
 
 /** Splits "https://host:port/path?q" for the http_call pseudo-headers. */
@@ -179,7 +189,7 @@ function readProvider(name: string, o: ConfigObject): Provider {
   p.name = name;
   o.rejectUnknown(PROVIDER_FIELDS);
   p.issuer = o.optionalString("issuer", "");
-  p.audiences = strings(o.optionalArray("audiences"));
+  p.audiences = audienceList(o.optionalArray("audiences"));
   const local = o.optionalObject("local_jwks");
   const remote = o.optionalObject("remote_jwks");
   if (local !== null && remote !== null) o.error("remote_jwks", "cannot be combined with local_jwks");
@@ -253,7 +263,7 @@ function readRequirement(value: JsonValue, path: string, errors: ConfigErrors, c
     const name = pa.requiredString("provider_name");
     r.provider = config.provider(name);
     if (r.provider === null && pa.has("provider_name")) pa.error("provider_name", "names no provider in providers: \"" + name + "\"");
-    r.audiences = strings(pa.optionalArray("audiences"));
+    r.audiences = audienceList(pa.optionalArray("audiences"));
     return r;
   }
   if (o.has("allow_missing")) {
@@ -293,6 +303,8 @@ function readRule(o: ConfigObject, config: FilterConfig): Rule {
     if (match.has("path_separated_prefix")) { rule.kind = MatchKind.PathSeparatedPrefix; rule.value = match.requiredString("path_separated_prefix"); kinds++; }
     if (kinds != 1) match.errors.add(match.path, "expected exactly one of prefix, path, path_separated_prefix");
     rule.caseSensitive = match.optionalBool("case_sensitive", true);
+    // Requests compare a lower-cased path against it, so lower it once here.
+    if (!rule.caseSensitive) rule.value = rule.value.toLowerCase();
   }
   if (o.has("requires")) rule.requires = readRequirement(o.object.get("requires")!, o.pathOf("requires"), o.errors, config);
   return rule;

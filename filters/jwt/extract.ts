@@ -2,22 +2,44 @@
 // Envoy's defaults (Authorization: Bearer and ?access_token=).
 import { HeaderMap } from "../../sdk/index";
 import { Provider } from "./config";
+import { isTokenChar, sliceEquals, tokenLength } from "./text-slice";
 
-/** A token and where it was found (header name, or "" for query/cookie locations). */
+/**
+ * A token and where it was found (header name, or "" for query/cookie locations). It stays a slice
+ * of the text it was found in: a cache hit never copies it, and only needs to scan for its end when
+ * the token does not simply run to the end of that text.
+ */
 export class FoundToken {
-  constructor(readonly token: string, readonly header: string) {}
-}
+  private scannedLength: i32 = -1;
+  private text: string | null = null;
 
-function isTokenChar(c: i32): bool {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
-    c == 0x2d || c == 0x5f || c == 0x2e || c == 0x3d;
-}
+  constructor(readonly source: string, readonly start: i32, readonly header: string) {}
 
-/** The token right after `start`: the run of base64url, '.' and '=' characters (as Envoy cuts it). */
-function tokenAt(value: string, start: i32): string {
-  let end = start;
-  while (end < value.length && isTokenChar(value.charCodeAt(end))) end++;
-  return value.substring(start, end);
+  /** Length in code units: the run of token characters from `start`. */
+  get length(): i32 {
+    if (this.scannedLength < 0) this.scannedLength = tokenLength(this.source, this.start);
+    return this.scannedLength;
+  }
+
+  get lengthKnown(): bool {
+    return this.scannedLength >= 0;
+  }
+
+  /** Records the length a cache hit proved (the slice equals a cached token and ends there). */
+  knowLength(length: i32): void {
+    this.scannedLength = length;
+  }
+
+  /** The token as its own string (copied on first use: parsing and caching need it). */
+  get token(): string {
+    if (this.text === null) this.text = this.source.substring(this.start, this.start + this.length);
+    return this.text!;
+  }
+
+  sameAs(other: FoundToken): bool {
+    const length = this.length;
+    return other.length == length && sliceEquals(this.source, this.start, other.source, other.start, length);
+  }
 }
 
 function queryParam(path: string, name: string): string | null {
@@ -49,10 +71,12 @@ function cookieValue(cookies: string, name: string): string | null {
   return null;
 }
 
-function addUnique(out: FoundToken[], token: string, header: string): void {
-  if (token.length == 0) return;
-  for (let i = 0; i < out.length; i++) if (out[i].token == token) return;
-  out.push(new FoundToken(token, header));
+/** Adds the token starting at `start` of `source` (the run of base64url, '.' and '=' characters, as Envoy cuts it). */
+function addUnique(out: FoundToken[], source: string, start: i32, header: string): void {
+  if (start >= source.length || !isTokenChar(<u32>source.charCodeAt(start))) return;
+  const found = new FoundToken(source, start, header);
+  for (let i = 0; i < out.length; i++) if (out[i].sameAs(found)) return;
+  out.push(found);
 }
 
 /** Every token present at the provider's locations, without duplicates. */
@@ -62,25 +86,25 @@ export function extractTokens(provider: Provider, headers: HeaderMap, path: stri
     const value = headers.get(location.name);
     if (value === null) continue;
     if (location.valuePrefix.length == 0) {
-      addUnique(out, tokenAt(value, 0), location.name);
+      addUnique(out, value, 0, location.name);
       continue;
     }
     let at = value.indexOf(location.valuePrefix);
     // "Bearer" is matched without regard to case (RFC 6750 §2.1 names the scheme case-insensitively).
     if (at < 0 && location.valuePrefix.toLowerCase() == "bearer ") at = value.toLowerCase().indexOf("bearer ");
     if (at < 0) continue;
-    addUnique(out, tokenAt(value, at + location.valuePrefix.length), location.name);
+    addUnique(out, value, at + location.valuePrefix.length, location.name);
   }
   for (let i = 0; i < provider.fromParams.length; i++) {
     const v = queryParam(path, provider.fromParams[i]);
-    if (v !== null) addUnique(out, tokenAt(v, 0), "");
+    if (v !== null) addUnique(out, v, 0, "");
   }
   if (provider.fromCookies.length > 0) {
     const cookies = headers.get("cookie");
     if (cookies !== null) {
       for (let i = 0; i < provider.fromCookies.length; i++) {
         const v = cookieValue(cookies, provider.fromCookies[i]);
-        if (v !== null) addUnique(out, tokenAt(v, 0), "");
+        if (v !== null) addUnique(out, v, 0, "");
       }
     }
   }

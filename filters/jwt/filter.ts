@@ -6,7 +6,6 @@ import {
   RootContext, setPropertyString,
 } from "../../sdk/index";
 import { FilterConfig, MatchKind, readConfig, Rule } from "./config";
-import { claimValue, Jwt } from "./jwt";
 import { JwksWaiter, ProviderState } from "./provider-state";
 import { statusMessage, JwtStatus } from "./status";
 import { PENDING, Verification, VerifiedToken } from "./verifier";
@@ -55,36 +54,22 @@ class FilterWaiter extends JwksWaiter {
   }
 }
 
-function pathWithoutQuery(path: string): string {
-  const q = path.indexOf("?");
-  const h = path.indexOf("#");
-  let end = path.length;
-  if (q >= 0) end = q;
-  if (h >= 0 && h < end) end = h;
-  return path.substring(0, end);
+/** Where the path proper ends: before the query or fragment. */
+function pathEnd(path: string): i32 {
+  let end = path.indexOf("?");
+  const hash = path.indexOf("#");
+  if (end < 0 || (hash >= 0 && hash < end)) end = hash;
+  return end < 0 ? path.length : end;
 }
 
-function ruleMatches(rule: Rule, path: string): bool {
-  const p = rule.caseSensitive ? path : path.toLowerCase();
-  const v = rule.caseSensitive ? rule.value : rule.value.toLowerCase();
-  if (rule.kind == MatchKind.Path) return p == v;
-  if (rule.kind == MatchKind.Prefix) return p.startsWith(v);
+/** Whether path[0, end) matches the rule (`path` already lower-cased for case-insensitive rules). */
+function ruleMatches(rule: Rule, path: string, end: i32): bool {
+  const v = rule.value;
+  if (v.length > end || !path.startsWith(v)) return false;
+  if (rule.kind == MatchKind.Prefix) return true;
+  if (rule.kind == MatchKind.Path) return v.length == end;
   // path_separated_prefix: the prefix, then end of path or '/'.
-  return p == v || p.startsWith(v + "/");
-}
-
-/** A claim as Envoy copies it to a header: strings as is, integers without ".0", booleans as words. */
-function claimText(jwt: Jwt, name: string): string | null {
-  const v = claimValue(jwt, name);
-  if (v === null) return null;
-  if (v.isString) return v.asString();
-  if (v.isBool) return v.asBool() ? "true" : "false";
-  if (v.isNumber) {
-    const n = v.asNumber();
-    if (n >= 0 && n < 18446744073709551615.0 && Math.floor(n) == n) return (<u64>n).toString();
-    return n.toString();
-  }
-  return null;
+  return v.length == end || path.charCodeAt(v.length) == 0x2f;
 }
 
 export class JwtFilter extends HttpContext {
@@ -110,10 +95,13 @@ export class JwtFilter extends HttpContext {
     }
     const path = headers.get(":path");
     this.path = path !== null ? path : "";
-    const cleanPath = pathWithoutQuery(this.path);
+    const end = pathEnd(this.path);
+    let lowerPath: string | null = null;
     for (let i = 0; i < config.rules.length; i++) {
-      if (ruleMatches(config.rules[i], cleanPath)) {
-        this.rule = config.rules[i];
+      const rule = config.rules[i];
+      if (!rule.caseSensitive && lowerPath === null) lowerPath = this.path.substring(0, end).toLowerCase();
+      if (rule.caseSensitive ? ruleMatches(rule, this.path, end) : ruleMatches(rule, lowerPath!, lowerPath!.length)) {
+        this.rule = rule;
         break;
       }
     }
@@ -178,21 +166,14 @@ export class JwtFilter extends HttpContext {
   private applySuccess(ok: VerifiedToken): void {
     const provider = ok.state.provider;
     const headers = this.request.headers;
-    const jwt = ok.jwt;
-    if (provider.forwardPayloadHeader != "") {
-      let payload = jwt.payloadBase64Url;
-      if (provider.padForwardPayloadHeader) while (payload.length % 4 != 0) payload += "=";
-      headers.add(provider.forwardPayloadHeader, payload);
-    }
-    for (let i = 0; i < provider.claimToHeaders.length; i++) {
-      const c = provider.claimToHeaders[i];
-      const text = claimText(jwt, c.claimName);
-      if (text !== null && text.length > 0) headers.add(c.headerName, text);
-    }
+    const verified = ok.verified;
+    if (provider.forwardPayloadHeader != "") headers.add(provider.forwardPayloadHeader, verified.payloadHeader);
+    const claims = verified.claimHeaders;
+    for (let i = 0; i < claims.length; i++) headers.add(claims[i].name, claims[i].value);
     if (!provider.forward && ok.found.header != "") headers.remove(ok.found.header);
     // As Envoy, the verified payload is published only when payload_in_metadata names where:
     // later filters read it with getProperty([payload_in_metadata]) (see README).
-    if (provider.payloadInMetadata != "") setPropertyString([provider.payloadInMetadata], jwt.payloadJson);
+    if (provider.payloadInMetadata != "") setPropertyString([provider.payloadInMetadata], verified.jwt.payloadJson);
   }
 
   private reject(status: JwtStatus): void {

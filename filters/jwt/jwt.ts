@@ -25,6 +25,8 @@ export class Jwt {
   iss: string = "";
   sub: string = "";
   audiences: string[] = [];
+  /** `audiences` as Envoy compares them (sanitizeAudience), computed once at parse. */
+  comparableAudiences: string[] = [];
   iat: u64 = 0;
   nbf: u64 = 0;
   exp: u64 = 0;
@@ -130,12 +132,12 @@ export function parseJwt(token: string, requireClaims: bool = true): JwtParseRes
   const aud = p.get("aud");
   if (aud !== null) {
     if (aud.isString) {
-      jwt.audiences.push(aud.asString());
+      addAudience(jwt, aud.asString());
     } else if (aud.isArray) {
       const items = aud.asArray().items;
       for (let i = 0; i < items.length; i++) {
         if (!items[i].isString) return new JwtParseResult(null, JwtStatus.JwtPayloadParseErrorAudNotString);
-        jwt.audiences.push(items[i].asString());
+        addAudience(jwt, items[i].asString());
       }
     } else {
       return new JwtParseResult(null, JwtStatus.JwtPayloadParseErrorAudNotString);
@@ -143,6 +145,11 @@ export function parseJwt(token: string, requireClaims: bool = true): JwtParseRes
   }
 
   return finishSignature(jwt, token, secondDot);
+}
+
+function addAudience(jwt: Jwt, aud: string): void {
+  jwt.audiences.push(aud);
+  jwt.comparableAudiences.push(sanitizeAudience(aud));
 }
 
 function finishSignature(jwt: Jwt, token: string, secondDot: i32): JwtParseResult {
@@ -217,12 +224,15 @@ export function sanitizeAudience(aud: string): string {
   return s;
 }
 
-/** An empty allow-list admits any token; otherwise one of the token's audiences must be on it. */
+/**
+ * An empty allow-list admits any token; otherwise one of the token's audiences must be on it.
+ * `allowed` is already sanitized (the configuration stores it so).
+ */
 export function audiencesAllowed(allowed: string[], jwt: Jwt): bool {
   if (allowed.length == 0) return true;
-  for (let i = 0; i < jwt.audiences.length; i++) {
-    const aud = sanitizeAudience(jwt.audiences[i]);
-    for (let j = 0; j < allowed.length; j++) if (sanitizeAudience(allowed[j]) == aud) return true;
+  const audiences = jwt.comparableAudiences;
+  for (let i = 0; i < audiences.length; i++) {
+    for (let j = 0; j < allowed.length; j++) if (allowed[j] == audiences[i]) return true;
   }
   return false;
 }

@@ -3,53 +3,12 @@
 // and the cache of tokens whose signature already verified.
 import { BaseContext, HeaderPair, httpCall, HttpCallHandler, HttpCallResponse, logDebug, logWarn, nowMillis } from "../../sdk/index";
 import { Provider } from "./config";
-import { Jwt } from "./jwt";
 import { Jwks, parseKeySet } from "./keys";
+import { VerifiedTokenCache } from "./token-cache";
 
 /** Something paused until a key set arrives (an HTTP stream). */
 export class JwksWaiter {
   resume(): void {}
-}
-
-/** A bounded first-in-first-out map from token text to its parsed, signature-verified JWT. */
-export class VerifiedTokenCache {
-  private readonly entries: Map<string, Jwt> = new Map();
-  private readonly order: string[] = [];
-  constructor(readonly capacity: i32) {}
-
-  private lastToken: string = "";
-  private lastJwt: Jwt | null = null;
-
-  get(token: string): Jwt | null {
-    // Clients repeat their token request after request: check the last hit before hashing.
-    if (this.lastJwt !== null && token == this.lastToken) return this.lastJwt;
-    if (!this.entries.has(token)) return null;
-    const jwt = this.entries.get(token);
-    this.lastToken = token;
-    this.lastJwt = jwt;
-    return jwt;
-  }
-
-  put(token: string, jwt: Jwt): void {
-    if (this.capacity <= 0 || this.entries.has(token)) return;
-    if (this.order.length >= this.capacity) {
-      const oldest = this.order.shift();
-      this.entries.delete(oldest);
-      if (oldest == this.lastToken) this.lastJwt = null;
-    }
-    this.order.push(token);
-    this.entries.set(token, jwt);
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.order.length = 0;
-    this.lastJwt = null;
-  }
-
-  get size(): i32 {
-    return this.order.length;
-  }
 }
 
 /** Wait before retrying a kid that no key matched (a rotation the cached set predates). */

@@ -8,19 +8,24 @@ import { extractTokens, FoundToken } from "./extract";
 import { audiencesAllowed, Jwt, parseJwt, verifySignature, verifyTime } from "./jwt";
 import { ProviderState } from "./provider-state";
 import { JwtStatus } from "./status";
+import { VerifiedJwt } from "./verified-jwt";
 
 /** Not a JwtStatus: the outcome depends on a key set being fetched. */
 export const PENDING: i32 = -1;
+/** Not a JwtStatus: no provider's cache holds the token. */
+const NOT_CACHED: i32 = -2;
 
 /** A token that verified, with what the success path needs (forwarding, claims, stripping). */
 export class VerifiedToken {
-  constructor(readonly state: ProviderState, readonly found: FoundToken, readonly jwt: Jwt) {}
+  constructor(readonly state: ProviderState, readonly found: FoundToken, readonly verified: VerifiedJwt) {}
 }
 
 export class Verification {
   readonly successes: VerifiedToken[] = [];
   /** The provider whose key set this evaluation is waiting for (when PENDING). */
   pendingOn: ProviderState | null = null;
+  /** The host clock, read at most once per evaluation and only when a token has time claims. */
+  private clockSeconds: i64 = -1;
 
   constructor(
     readonly config: FilterConfig,
@@ -28,6 +33,11 @@ export class Verification {
     readonly headers: HeaderMap,
     readonly path: string,
   ) {}
+
+  private now(): u64 {
+    if (this.clockSeconds < 0) this.clockSeconds = max<i64>(0, nowSeconds());
+    return <u64>this.clockSeconds;
+  }
 
   stateOf(provider: Provider): ProviderState {
     for (let i = 0; i < this.states.length; i++) if (this.states[i].provider == provider) return this.states[i];
@@ -88,16 +98,32 @@ export class Verification {
     for (let i = 0; i < this.states.length; i++) extractTokens(this.states[i].provider, this.headers, this.path, tokens);
     if (tokens.length == 0) return JwtStatus.Ok;
     for (let i = 0; i < tokens.length; i++) {
-      const parsed = parseJwt(tokens[i].token);
-      let status: i32 = parsed.status;
-      if (parsed.jwt !== null) {
-        const state = this.stateForIssuer(parsed.jwt!.iss);
-        status = state === null ? JwtStatus.JwtUnknownIssuer : this.verifyToken(state, tokens[i], state.provider.audiences, parsed.jwt);
+      let status = this.verifyCachedForIssuer(tokens[i]);
+      if (status == NOT_CACHED) {
+        const parsed = parseJwt(tokens[i].token);
+        status = parsed.status;
+        if (parsed.jwt !== null) {
+          const state = this.stateForIssuer(parsed.jwt!.iss);
+          status = state === null ? JwtStatus.JwtUnknownIssuer : this.verifyToken(state, tokens[i], state.provider.audiences, parsed.jwt);
+        }
       }
       if (status == PENDING) return PENDING;
       if (status != JwtStatus.Ok && !allowFailed) return status;
     }
     return JwtStatus.Ok;
+  }
+
+  /**
+   * A token already verified by the provider its issuer selects is checked from that provider's
+   * cache, without parsing it to learn the issuer; NOT_CACHED when no such entry exists.
+   */
+  private verifyCachedForIssuer(found: FoundToken): i32 {
+    for (let i = 0; i < this.states.length; i++) {
+      const state = this.states[i];
+      const hit = state.cache.lookup(found);
+      if (hit !== null && this.stateForIssuer(hit.jwt.iss) == state) return this.verifyToken(state, found, state.provider.audiences, null);
+    }
+    return NOT_CACHED;
   }
 
   /** The first provider with this issuer, else the first provider without an issuer (Envoy's rule). */
@@ -109,47 +135,59 @@ export class Verification {
 
   /** One token against one provider: cache, parse, issuer, time, audiences, then the signature. */
   private verifyToken(state: ProviderState, found: FoundToken, audiences: string[], preParsed: Jwt | null): i32 {
-    const provider = state.provider;
-    let jwt = state.cache.get(found.token);
-    const cached = jwt !== null;
+    const cached = state.cache.lookup(found);
+    if (cached !== null) {
+      // The signature and the issuer were checked when the entry was made (the cache is this
+      // provider's own); time and audiences can differ from request to request.
+      const status = this.checkClaims(state.provider, cached.jwt, audiences);
+      if (status != JwtStatus.Ok) return status;
+      this.successes.push(new VerifiedToken(state, found, cached));
+      return JwtStatus.Ok;
+    }
+    let jwt = preParsed;
     if (jwt === null) {
-      if (preParsed !== null) {
-        jwt = preParsed;
-      } else {
-        const parsed = parseJwt(found.token);
-        if (parsed.jwt === null) return parsed.status;
-        jwt = parsed.jwt;
-      }
+      const parsed = parseJwt(found.token);
+      if (parsed.jwt === null) return parsed.status;
+      jwt = parsed.jwt;
     }
     const token = jwt!;
+    const provider = state.provider;
     if (provider.issuer != "" && token.iss != provider.issuer) return JwtStatus.JwtUnknownIssuer;
-    const now = <u64>max<i64>(0, nowSeconds());
-    const time = verifyTime(token, now, provider.clockSkewSeconds);
-    if (time != JwtStatus.Ok) return time;
+    const claims = this.checkClaims(provider, token, audiences);
+    if (claims != JwtStatus.Ok) return claims;
+    const keys = state.currentKeys();
+    if (keys === null) {
+      if (!state.isRemote) return JwtStatus.JwksNoValidKeys;
+      if (state.inBackoff) return JwtStatus.JwksFetchFail;
+      this.pendingOn = state;
+      return PENDING;
+    }
+    const signature = verifySignature(token, keys);
+    if (signature == JwtStatus.JwksKidAlgMismatch && token.kid != "" && state.shouldRefetchForUnknownKid()) {
+      this.pendingOn = state;
+      return PENDING;
+    }
+    if (signature != JwtStatus.Ok) return signature;
+    const verified = new VerifiedJwt(token, provider);
+    state.cache.put(found.token, verified);
+    this.successes.push(new VerifiedToken(state, found, verified));
+    return JwtStatus.Ok;
+  }
+
+  /** Time, lifetime and audiences; the clock is read only for a token that has time claims. */
+  private checkClaims(provider: Provider, token: Jwt, audiences: string[]): i32 {
+    if (token.nbf != 0 || token.exp != 0) {
+      const time = verifyTime(token, this.now(), provider.clockSkewSeconds);
+      if (time != JwtStatus.Ok) return time;
+    }
     if (provider.requireExpiration && token.exp == 0) return JwtStatus.JwtExpired;
     if (provider.maxLifetimeSeconds > 0) {
       // Lifetime is exp - iat (or exp - now without iat); a token without exp has no bound at all.
-      const start = token.iat != 0 ? token.iat : now;
-      if (token.exp == 0 || (token.exp > start && token.exp - start > provider.maxLifetimeSeconds)) return JwtStatus.JwtExpired;
+      if (token.exp == 0) return JwtStatus.JwtExpired;
+      const start = token.iat != 0 ? token.iat : this.now();
+      if (token.exp > start && token.exp - start > provider.maxLifetimeSeconds) return JwtStatus.JwtExpired;
     }
     if (!audiencesAllowed(audiences, token)) return JwtStatus.JwtAudienceNotAllowed;
-    if (!cached) {
-      const keys = state.currentKeys();
-      if (keys === null) {
-        if (!state.isRemote) return JwtStatus.JwksNoValidKeys;
-        if (state.inBackoff) return JwtStatus.JwksFetchFail;
-        this.pendingOn = state;
-        return PENDING;
-      }
-      const signature = verifySignature(token, keys);
-      if (signature == JwtStatus.JwksKidAlgMismatch && token.kid != "" && state.shouldRefetchForUnknownKid()) {
-        this.pendingOn = state;
-        return PENDING;
-      }
-      if (signature != JwtStatus.Ok) return signature;
-      state.cache.put(found.token, token);
-    }
-    this.successes.push(new VerifiedToken(state, found, token));
     return JwtStatus.Ok;
   }
 }
