@@ -80,6 +80,10 @@ class WafStream extends HttpContext {
     this.evaluation = waf.newEvaluation();
   }
 
+  onDelete(): void {
+    this.waf.recycle(this.evaluation);
+  }
+
   onRequestHeaders(numHeaders: u32, endOfStream: bool): Action {
     const ev = this.evaluation;
     if (ev.mode == EngineMode.Off) { this.finished = true; return Action.Continue; }

@@ -1,36 +1,51 @@
 // An ordered multimap of byte strings with case-insensitive keys: ARGS, REQUEST_HEADERS, TX, ...
 // Lookups by key go through a hash index of each key's first position (TX holds ~100 variables
-// that rules read constantly).
+// that rules read constantly). The index is brought up to date on lookup, not on add: most
+// collections (MATCHED_VARS of each matching rule, headers) are never looked up by key.
 import { asciiLower } from "./bytes";
 
 export class Collection {
   keys: string[] = [];
   lowerKeys: string[] = [];
   values: string[] = [];
-  /** Created on first use: a request builds ~20 collections, most stay empty. */
   private index: Map<string, i32> | null = null;
-
-  private get firstIndex(): Map<string, i32> {
-    let m = this.index;
-    if (m == null) { m = new Map(); this.index = m; }
-    return m!;
-  }
+  /** Elements [0, indexed) are in the index. */
+  private indexed: i32 = 0;
+  private duplicateKeys: bool = false;
 
   get size(): i32 { return this.values.length; }
 
   add(key: string, value: string): void {
-    const lower = asciiLower(key);
-    if (!this.firstIndex.has(lower)) this.firstIndex.set(lower, this.keys.length);
     this.keys.push(key);
-    this.lowerKeys.push(lower);
+    this.lowerKeys.push(asciiLower(key));
     this.values.push(value);
   }
 
   /** Index of the first element whose key equals `lowerKey` (already lower-cased), -1 if none. */
   indexOf(lowerKey: string): i32 {
-    const m = this.index;
-    if (m == null) return -1;
+    const n = this.values.length;
+    if (n == 0) return -1;
+    if (this.indexed < n) this.updateIndex();
+    const m = this.index!;
     return m.has(lowerKey) ? m.get(lowerKey) : -1;
+  }
+
+  /** Some key occurs more than once (else a key lookup needs no scan past its first position). */
+  get hasDuplicateKeys(): bool {
+    if (this.indexed < this.values.length) this.updateIndex();
+    return this.duplicateKeys;
+  }
+
+  private updateIndex(): void {
+    let m = this.index;
+    if (m == null) { m = new Map(); this.index = m; }
+    const n = this.values.length;
+    for (let i = this.indexed; i < n; i++) {
+      const lower = unchecked(this.lowerKeys[i]);
+      if (!m.has(lower)) m.set(lower, i);
+      else this.duplicateKeys = true;
+    }
+    this.indexed = n;
   }
 
   has(lowerKey: string): bool { return this.indexOf(lowerKey) >= 0; }
@@ -45,7 +60,12 @@ export class Collection {
   set(key: string, value: string): void {
     const lower = asciiLower(key);
     const i = this.indexOf(lower);
-    if (i < 0) { this.add(key, value); return; }
+    if (i < 0) {
+      this.keys.push(key);
+      this.lowerKeys.push(lower);
+      this.values.push(value);
+      return;
+    }
     this.values[i] = value;
   }
 
@@ -58,7 +78,7 @@ export class Collection {
         this.values.splice(i, 1);
       }
     }
-    this.reindex();
+    this.forgetIndex();
   }
 
   clear(): void {
@@ -66,22 +86,32 @@ export class Collection {
     this.lowerKeys = [];
     this.values = [];
     this.index = null;
+    this.indexed = 0;
+    this.duplicateKeys = false;
+  }
+
+  /** This collection without its elements, keeping the arrays' capacity for reuse. */
+  emptied(): Collection {
+    if (this.values.length == 0) return this;
+    this.keys.length = 0;
+    this.lowerKeys.length = 0;
+    this.values.length = 0;
+    this.forgetIndex();
+    return this;
   }
 
   copyFrom(other: Collection): void {
     for (let i = 0; i < other.keys.length; i++) {
-      const lower = other.lowerKeys[i];
-      if (!this.firstIndex.has(lower)) this.firstIndex.set(lower, this.keys.length);
       this.keys.push(other.keys[i]);
-      this.lowerKeys.push(lower);
+      this.lowerKeys.push(other.lowerKeys[i]);
       this.values.push(other.values[i]);
     }
   }
 
-  private reindex(): void {
-    this.index = null;
-    for (let i = 0; i < this.lowerKeys.length; i++) {
-      if (!this.firstIndex.has(this.lowerKeys[i])) this.firstIndex.set(this.lowerKeys[i], i);
-    }
+  private forgetIndex(): void {
+    const m = this.index;
+    if (m != null && m.size > 0) m.clear();
+    this.indexed = 0;
+    this.duplicateKeys = false;
   }
 }

@@ -13,6 +13,8 @@ import { detectSqli } from "./detect-sqli";
 import { detectXss } from "./detect-xss";
 import { processRequestBody, bodyProcessorFor } from "./body";
 import { compileByteRegex } from "./regex";
+import { PlanValues } from "./plan";
+import { Macro, compileMacro } from "../seclang/macro";
 
 /** One rule that matched, as logged. */
 export class RuleMatch {
@@ -56,7 +58,7 @@ class RemovedTarget {
 }
 
 export class Evaluation {
-  tx: Transaction = new Transaction();
+  tx: Transaction;
   matches: RuleMatch[] = [];
   interrupted: bool = false;
   /** Status of the interruption (403 unless the rule says otherwise). */
@@ -73,20 +75,43 @@ export class Evaluation {
   private removedIds: i64[] = [];
   private removedTags: string[] = [];
   private removedTargets: RemovedTarget[] = [];
-  private resolved: Resolved = new Resolved();
-  private transformCache: Map<u64, CachedTransform> = new Map();
+  private resolved: Resolved;
+  private matchedVarsA: Collection;
+  private matchedVarsB: Collection;
+  private transformCache: Map<u64, CachedTransform>;
   private ruleMatches: Collection = new Collection();
   private currentRule: Rule | null = null;
   /** The operator argument with macros expanded, once per rule evaluation. */
   private expandedArgument: string = "";
+  /** Per plan id, its values in this request (see engine/plan.ts). */
+  private plans: Array<PlanValues | null>;
+  /** Bumped whenever request data that plans read may change: plan values of older generations are stale. */
+  private generation: i32 = 0;
 
-  constructor(readonly rules: RuleSet) {
+  /**
+   * An evaluation of one request. Given a finished evaluation (of the same rule set), it takes over
+   * its buffers (collections, plan values, caches) instead of allocating new ones: allocation and
+   * garbage collection are a large share of a request's cost.
+   */
+  constructor(readonly rules: RuleSet, recycled: Evaluation | null = null) {
+    this.tx = recycled != null ? new Transaction(recycled.tx) : new Transaction();
+    this.plans = recycled != null ? recycled.plans : new Array<PlanValues | null>(rules.planCount);
+    this.resolved = recycled != null ? recycled.resolved : new Resolved();
+    this.matchedVarsA = recycled != null ? recycled.matchedVarsA : new Collection();
+    this.matchedVarsB = recycled != null ? recycled.matchedVarsB : new Collection();
+    this.transformCache = recycled != null ? recycled.transformCache : new Map<u64, CachedTransform>();
     this.mode = rules.mode;
     this.bodyAccess = rules.requestBodyAccess;
+    if (recycled != null) {
+      // Plan values of the previous request belong to older generations.
+      this.generation = recycled.generation + 1;
+      if (this.transformCache.size > 0) this.transformCache.clear();
+    }
   }
 
   /** Parses the body (urlencoded, multipart, JSON, XML) into ARGS_POST etc.; call before phase 2. */
   processBody(): void {
+    this.generation++;
     if (!this.bodyAccess) { this.tx.body = ""; return; }
     processRequestBody(this.tx);
   }
@@ -96,6 +121,7 @@ export class Evaluation {
     if (phase == 1 && !this.processorChosen) {
       this.processorChosen = true;
       this.tx.bodyProcessor = bodyProcessorFor(this.tx);
+      this.generation++;
     }
     const list = this.rules.phases[phase];
     let skipTo = "";
@@ -139,8 +165,9 @@ export class Evaluation {
   private matchOne(rule: Rule): bool {
     if (rule.isAction) return true;
     const tx = this.tx;
+    if (rule.operator.argumentIsMacro) this.expandedArgument = this.expandMacro(rule.operator.argumentMacro!);
+    if (rule.planId >= 0 && !this.hasRuntimeExclusions(rule)) return this.matchPlan(rule);
     const exclusions = this.exclusionsFor(rule);
-    if (rule.operator.argumentIsMacro) this.expandedArgument = this.expand(rule.operator.argument);
     let found: Collection | null = null;
     let lastName = "";
     let lastValue = "";
@@ -167,7 +194,7 @@ export class Evaluation {
         }
         if (matched) {
           const name = resolved.name(k);
-          if (found == null) found = new Collection();
+          if (found == null) found = this.freshMatchedVars();
           found!.add(name, value);
           lastName = name;
           lastValue = value;
@@ -184,6 +211,65 @@ export class Evaluation {
     tx.matchedVarName = lastName;
     tx.matchedVars = found!;
     return true;
+  }
+
+  /** matchOne for a rule with a target plan: its values come resolved and transformed from the plan cache. */
+  private matchPlan(rule: Rule): bool {
+    const tx = this.tx;
+    const values = this.planValues(rule);
+    let found: Collection | null = null;
+    let lastName = "";
+    let lastValue = "";
+    for (let k = 0; k < values.length; k++) {
+      const value = unchecked(values.values[k]);
+      if (!this.test(rule, value)) continue;
+      const name = values.name(k);
+      if (found == null) found = this.freshMatchedVars();
+      found!.add(name, value);
+      lastName = name;
+      lastValue = value;
+      tx.matchedVar = value;
+      tx.matchedVarName = name;
+      this.runMatchActions(rule);
+    }
+    if (found == null) return false;
+    tx.matchedVar = lastValue;
+    tx.matchedVarName = lastName;
+    tx.matchedVars = found!;
+    return true;
+  }
+
+  private planValues(rule: Rule): PlanValues {
+    let values = unchecked(this.plans[rule.planId]);
+    if (values == null) {
+      values = new PlanValues();
+      unchecked(this.plans[rule.planId] = values);
+    }
+    if (values.generation == this.generation) return values!;
+    values.clear();
+    values.generation = this.generation;
+    for (let t = 0; t < rule.targets.length; t++) {
+      const target = unchecked(rule.targets[t]);
+      resolveTarget(this.tx, target, target.selector, rule.exclusions, rule, values!);
+    }
+    if (rule.transforms.length > 0) {
+      for (let k = 0; k < values.length; k++) unchecked(values.values[k] = this.transformed(rule, unchecked(values.values[k])));
+    }
+    return values!;
+  }
+
+  /** An empty MATCHED_VARS for the rule being evaluated: of two reused ones, the one rules do not see now. */
+  private freshMatchedVars(): Collection {
+    const c = this.tx.matchedVars == this.matchedVarsA ? this.matchedVarsB : this.matchedVarsA;
+    return c.emptied();
+  }
+
+  private hasRuntimeExclusions(rule: Rule): bool {
+    for (let i = 0; i < this.removedTargets.length; i++) {
+      const r = this.removedTargets[i];
+      if (r.tag.length > 0 ? rule.hasTag(r.tag) : rule.id >= r.idFrom && rule.id <= r.idTo) return true;
+    }
+    return false;
   }
 
   /** The value after the rule's transformations, computed once per request per value and t: list. */
@@ -203,7 +289,7 @@ export class Evaluation {
   private runMatchActions(rule: Rule): void {
     const outer = this.currentRule;
     this.currentRule = rule;
-    for (let i = 0; i < rule.setvars.length; i++) this.setvar(rule.setvars[i].collection, rule.setvars[i].key, rule.setvars[i].value, rule.setvars[i].mode);
+    for (let i = 0; i < rule.setvars.length; i++) this.setvar(rule.setvars[i].collection, rule.setvars[i].keyMacro, rule.setvars[i].valueMacro, rule.setvars[i].mode);
     for (let i = 0; i < rule.ctls.length; i++) this.ctl(rule.ctls[i].kind, rule.ctls[i]);
     this.currentRule = outer;
   }
@@ -324,12 +410,12 @@ export class Evaluation {
     }
   }
 
-  private setvar(collection: string, keyTemplate: string, valueTemplate: string, mode: i32): void {
+  private setvar(collection: string, keyTemplate: Macro, valueTemplate: Macro, mode: i32): void {
     if (collection != "tx") return; // persistent collections (ip, global, session) do not exist in a proxy
-    const key = asciiLower(this.expand(keyTemplate));
+    const key = keyTemplate.isLiteral ? unchecked(keyTemplate.texts[0]) : asciiLower(this.expandMacro(keyTemplate));
     const c = this.tx.tx;
     if (mode == 33) { c.remove(key); return; }
-    const value = this.expand(valueTemplate);
+    const value = this.expandMacro(valueTemplate);
     if (mode == 43 || mode == 45) {
       const old = parseLeadingInt(c.get(key));
       const delta = parseLeadingInt(value);
@@ -340,6 +426,7 @@ export class Evaluation {
   }
 
   private ctl(kind: Ctl, c: CtlAction): void {
+    this.generation++;
     switch (kind) {
       case Ctl.ruleEngine: {
         const v = asciiLower(c.value);
@@ -366,27 +453,24 @@ export class Evaluation {
 
   /** Expands %{VAR}, %{VAR.key} macros (MATCHED_VAR, TX.x, RULE.id, REQUEST_HEADERS.host, ...). */
   expand(text: string): string {
-    let start = text.indexOf("%{");
-    if (start < 0) return text;
-    const out = new ByteBuilder(text.length + 16);
-    let pos = 0;
-    while (start >= 0) {
-      const end = text.indexOf("}", start + 2);
-      if (end < 0) break;
-      out.append(text.substring(pos, start));
-      out.append(this.macroValue(text.substring(start + 2, end)));
-      pos = end + 1;
-      start = text.indexOf("%{", pos);
+    if (text.indexOf("%{") < 0) return text;
+    return this.expandMacro(compileMacro(text));
+  }
+
+  expandMacro(m: Macro): string {
+    const n = m.vars.length;
+    if (n == 0) return unchecked(m.texts[0]);
+    if (n == 1 && unchecked(m.texts[0]).length == 0 && unchecked(m.texts[1]).length == 0) return this.macroValue(unchecked(m.vars[0]), unchecked(m.keys[0]));
+    const out = new ByteBuilder(64);
+    for (let i = 0; i < n; i++) {
+      out.append(unchecked(m.texts[i]));
+      out.append(this.macroValue(unchecked(m.vars[i]), unchecked(m.keys[i])));
     }
-    out.append(text.substring(pos));
+    out.append(unchecked(m.texts[n]));
     return out.toString();
   }
 
-  private macroValue(spec: string): string {
-    const dot = spec.indexOf(".");
-    const name = dot < 0 ? spec : spec.substring(0, dot);
-    const key = dot < 0 ? "" : asciiLower(spec.substring(dot + 1));
-    const v = varFromName(name);
+  private macroValue(v: Var, key: string): string {
     if (v == Var.UNKNOWN) return "";
     if (v == Var.RULE) {
       const r = this.currentRule;

@@ -21,20 +21,20 @@ export class Transaction {
   queryString: string = "";
   requestLine: string = "";
 
-  headers: Collection = new Collection();
-  cookies: Collection = new Collection();
-  argsGet: Collection = new Collection();
-  argsPost: Collection = new Collection();
+  headers: Collection;
+  cookies: Collection;
+  argsGet: Collection;
+  argsPost: Collection;
   /** ARGS: GET then POST arguments. */
-  args: Collection = new Collection();
-  files: Collection = new Collection();
-  filesNames: Collection = new Collection();
-  filesSizes: Collection = new Collection();
-  multipartPartHeaders: Collection = new Collection();
-  xml: Collection = new Collection();
-  tx: Collection = new Collection();
-  env: Collection = new Collection();
-  responseHeaders: Collection = new Collection();
+  args: Collection;
+  files: Collection;
+  filesNames: Collection;
+  filesSizes: Collection;
+  multipartPartHeaders: Collection;
+  xml: Collection;
+  tx: Collection;
+  env: Collection;
+  responseHeaders: Collection;
 
   body: string = "";
   /** ctl:forceRequestBodyVariable=On: REQUEST_BODY exists whatever the body processor. */
@@ -49,7 +49,7 @@ export class Transaction {
   reqbodyErrorMsg: string = "";
   multipartStrictError: bool = false;
   multipartUnmatchedBoundary: bool = false;
-  multipartFlags: Collection = new Collection();
+  multipartFlags: Collection;
   urlencodedError: bool = false;
   inboundDataError: bool = false;
   responseStatus: string = "";
@@ -58,10 +58,47 @@ export class Transaction {
   /** Match state of the rule being evaluated. */
   matchedVar: string = "";
   matchedVarName: string = "";
-  matchedVars: Collection = new Collection();
+  matchedVars: Collection;
   captures: string[] = [];
 
   highestSeverity: i32 = 255;
+
+  /** A new transaction; given a finished one, it takes over that one's collections (emptied, capacity kept). */
+  constructor(recycled: Transaction | null = null) {
+    if (recycled == null) {
+      this.headers = new Collection();
+      this.cookies = new Collection();
+      this.argsGet = new Collection();
+      this.argsPost = new Collection();
+      this.args = new Collection();
+      this.files = new Collection();
+      this.filesNames = new Collection();
+      this.filesSizes = new Collection();
+      this.multipartPartHeaders = new Collection();
+      this.xml = new Collection();
+      this.tx = new Collection();
+      this.env = new Collection();
+      this.responseHeaders = new Collection();
+      this.multipartFlags = new Collection();
+      this.matchedVars = new Collection();
+    } else {
+      this.headers = recycled.headers.emptied();
+      this.cookies = recycled.cookies.emptied();
+      this.argsGet = recycled.argsGet.emptied();
+      this.argsPost = recycled.argsPost.emptied();
+      this.args = recycled.args.emptied();
+      this.files = recycled.files.emptied();
+      this.filesNames = recycled.filesNames.emptied();
+      this.filesSizes = recycled.filesSizes.emptied();
+      this.multipartPartHeaders = recycled.multipartPartHeaders.emptied();
+      this.xml = recycled.xml.emptied();
+      this.tx = recycled.tx.emptied();
+      this.env = recycled.env.emptied();
+      this.responseHeaders = recycled.responseHeaders.emptied();
+      this.multipartFlags = recycled.multipartFlags.emptied();
+      this.matchedVars = new Collection(); // the evaluation reuses its own MATCHED_VARS buffers
+    }
+  }
 
   setRequestLine(method: string, uri: string, protocol: string): void {
     this.method = method;

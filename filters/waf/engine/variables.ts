@@ -151,7 +151,7 @@ export function resolveTarget(tx: Transaction, t: Target, selector: string, excl
   if (<i32>v >= FIRST_SCALAR) {
     if (v == Var.REQUEST_BODY && !tx.requestBodyVisible()) return;
     const value = scalarValue(tx, v, rule);
-    if (t.isCount) { out.push("&" + varName(v), "1"); return; }
+    if (t.isCount) { out.push(t.countName, "1"); return; }
     out.push(varName(v), value);
     return;
   }
@@ -169,7 +169,16 @@ export function resolveTarget(tx: Transaction, t: Target, selector: string, excl
   const hasSelector = selector.length > 0 || t.selectorRegex != null;
   let count = 0;
   const size = c.size;
-  for (let i = 0; i < size; i++) {
+  let from = 0;
+  let to = size;
+  if (hasSelector && t.selectorRegex == null) {
+    // A plain selector: the key index names the first element with that key, and the only one
+    // unless the collection holds duplicate keys.
+    from = c.indexOf(selector);
+    if (from < 0) to = 0;
+    else if (!c.hasDuplicateKeys) to = from + 1;
+  }
+  for (let i = max(from, 0); i < to; i++) {
     const key = unchecked(c.keys[i]);
     const lowerKey = unchecked(c.lowerKeys[i]);
     if (hasSelector && !selectorPicks(t, selector, key, lowerKey)) continue;
@@ -184,7 +193,7 @@ export function resolveTarget(tx: Transaction, t: Target, selector: string, excl
     if (t.isCount) continue;
     out.pushKeyed(prefix, key, keysAsValues ? key : unchecked(c.values[i]));
   }
-  if (t.isCount) out.push("&" + t.describe(), count.toString());
+  if (t.isCount) out.push(t.countName, count.toString());
 }
 
 export function lowerSelector(s: string): string { return asciiLower(s); }

@@ -21,8 +21,16 @@ export class Waf {
   error: string = "";
   crsLoaded: bool = false;
 
+  /** Finished evaluations whose buffers the next requests reuse. */
+  private spare: Evaluation[] = [];
+
   newEvaluation(): Evaluation {
-    return new Evaluation(this.rules!);
+    return new Evaluation(this.rules!, this.spare.length > 0 ? this.spare.pop() : null);
+  }
+
+  /** Hands back the evaluation of a finished request (nothing may use it afterwards). */
+  recycle(evaluation: Evaluation): void {
+    if (this.spare.length < 8) this.spare.push(evaluation);
   }
 }
 

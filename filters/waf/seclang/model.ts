@@ -1,6 +1,7 @@
 // The compiled rule model: what the SecLang parser produces and the engine evaluates.
 import { Regex } from "../engine/regex";
 import { Matcher } from "../engine/aho-corasick";
+import { Macro } from "./macro";
 
 /** Variables the engine can resolve. Collections take selectors; scalars do not. */
 export enum Var {
@@ -67,6 +68,15 @@ export class Target {
   /** An exclusion (`!ARGS:foo`): removes matching elements of the same collection. */
   isExclusion: bool = false;
 
+  private countNameCache: string | null = null;
+
+  /** `&ARGS:foo`: the name a count target's value goes by. */
+  get countName(): string {
+    let n = this.countNameCache;
+    if (n == null) { n = "&" + this.describe(); this.countNameCache = n; }
+    return n!;
+  }
+
   /** The text form, for logs and ctl matching: `ARGS:foo`. */
   describe(): string {
     if (this.selector.length == 0) return varName(this.variable);
@@ -87,6 +97,7 @@ export class Operator {
   argument: string = "";
   /** The argument contains %{...} and must be expanded per transaction. */
   argumentIsMacro: bool = false;
+  argumentMacro: Macro | null = null;
   regex: Regex | null = null;
   matcher: Matcher | null = null;
   /** @validateByteRange: 256 allowed flags. */
@@ -107,6 +118,8 @@ export class SetVar {
   value: string = "";
   /** '=' set, '+' add, '-' subtract, '!' delete. */
   mode: i32 = 61;
+  keyMacro: Macro = new Macro();
+  valueMacro: Macro = new Macro();
 }
 
 export enum Ctl {
@@ -142,6 +155,8 @@ export class Rule {
   transforms: i32[] = [];
   /** Identifies the transforms list (equal lists share it) for the per-request cache; -1 until known. */
   transformChainId: i32 = -1;
+  /** Shared target plan (engine/plan.ts), -1 when its targets must be resolved per evaluation. */
+  planId: i32 = -1;
   disruptive: Disruptive = Disruptive.none;
   status: i32 = 0;
   msg: string = "";

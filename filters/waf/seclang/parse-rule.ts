@@ -5,6 +5,7 @@ import { compileByteRegex } from "../engine/regex";
 import { Matcher } from "../engine/aho-corasick";
 import { transformFromName, T } from "../engine/transforms";
 import { parseIpNetworks } from "../engine/ip";
+import { compileMacro } from "./macro";
 
 /** Files Include and @pmFromFile can read: embedded at build time (Envoy gives no file access). */
 export class FileSet {
@@ -133,6 +134,7 @@ export function parseOperator(text: string, ctx: ParseContext): Operator {
     }
   }
   op.argumentIsMacro = op.argument.indexOf("%{") >= 0;
+  if (op.argumentIsMacro) op.argumentMacro = compileMacro(op.argument);
   switch (op.op) {
     case Op.rx: {
       if (op.argumentIsMacro) break; // e.g. "^%{tx.allowed_charsets}$": compiled per transaction
@@ -358,6 +360,8 @@ function parseSetVar(value: string, ctx: ParseContext): SetVar | null {
   if (eq < 0) {
     sv.key = asciiLower(rest);
     if (sv.mode != 33) sv.value = "1";
+    sv.keyMacro = compileMacro(sv.key);
+    sv.valueMacro = compileMacro(sv.value);
     return sv;
   }
   sv.key = asciiLower(rest.substring(0, eq));
@@ -367,6 +371,8 @@ function parseSetVar(value: string, ctx: ParseContext): SetVar | null {
     v = v.substring(1);
   }
   sv.value = v;
+  sv.keyMacro = compileMacro(sv.key);
+  sv.valueMacro = compileMacro(sv.value);
   return sv;
 }
 

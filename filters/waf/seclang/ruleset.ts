@@ -4,6 +4,7 @@ import { lexDirectives, Directive } from "./lexer";
 import { Rule, Disruptive, Target } from "./model";
 import { ParseContext, FileSet, parseTargets, parseOperator, splitActions, applyActions, parseLeadingInt, baseName } from "./parse-rule";
 import { asciiLower } from "../engine/bytes";
+import { assignPlans } from "../engine/plan";
 
 export enum EngineMode { On, DetectionOnly, Off }
 
@@ -19,6 +20,8 @@ export class RuleSet {
   componentSignatures: string[] = [];
   notices: string[] = [];
   ruleCount: i32 = 0;
+  /** Number of distinct target plans (engine/plan.ts). */
+  planCount: i32 = 0;
 }
 
 class PendingUpdate {
@@ -72,6 +75,7 @@ export class RuleSetBuilder {
     for (let i = 0; i < this.ctx.notices.length; i++) {
       if (!this.set.notices.includes(this.ctx.notices[i])) this.set.notices.push(this.ctx.notices[i]);
     }
+    assignPlans(this.set);
     return this.set;
   }
 
