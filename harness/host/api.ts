@@ -15,7 +15,17 @@ export interface LogEntry {
   worker: number;
 }
 
-/** Answer of an outbound http_call, or the failure Envoy would report. */
+/**
+ * Answer of an outbound http_call, or what went wrong. What the filter then sees follows Envoy,
+ * whose AsyncClient runs the router for the call:
+ * - an answer: proxy_on_http_call_response with its headers (`:status` first), body and trailers;
+ * - `timeout` (or no answer within the call's timeout on the plugin's clock): the router's local
+ *   reply, delivered as a response like any other — `:status: 504`, `content-length: 24`,
+ *   `content-type: text/plain`, body `upstream request timeout` (a gRPC request gets the
+ *   trailers-only gRPC form); proxy_get_status stays Ok;
+ * - `reset` (or `unknown_cluster`, a thrown or rejected call): Envoy's failure callback, with 0
+ *   headers, 0 body bytes, 0 trailers, and proxy_get_status giving BrokenConnection and "reset".
+ */
 export type ClusterResponse =
   | { status: number; headers?: HeaderList | Record<string, string>; body?: string | Uint8Array; trailers?: HeaderList }
   | { failure: "timeout" | "reset" | "unknown_cluster" };
@@ -31,12 +41,38 @@ export interface ClusterRequest {
 /**
  * Resolves outbound calls (http_call / grpc_call) to named clusters. The proxy resolves to real
  * HTTP; the test API to canned answers. A promise that never settles before `timeoutMs` yields
- * Envoy's timeout callback (headers 0, `:status` absent); an unknown cluster fails the call at
- * the call site with BadArgument as Envoy does.
+ * Envoy's timeout answer (the router's 504, see ClusterResponse); an unknown cluster fails the
+ * call at the call site with BadArgument as Envoy does.
  */
 export interface ClusterResolver {
   has(cluster: string): boolean;
   call(request: ClusterRequest): Promise<ClusterResponse>;
+  /**
+   * A live exchange for gRPC streams: headers go out at once, each message as the filter sends
+   * it, and answers arrive as the upstream sends them (interleaved streaming). Optional: without
+   * it, a stream is sent whole when the filter half-closes it, through `call`.
+   */
+  openStream?(cluster: string, headers: HeaderList, handlers: ClusterStreamHandlers): ClusterStream;
+}
+
+/** The answer side of a live cluster exchange, event by event. */
+export interface ClusterStreamHandlers {
+  /** Response headers (`:status` apart); `endStream` when they end the answer (gRPC trailers-only). */
+  onHeaders(status: number, headers: HeaderList, endStream: boolean): void;
+  onData(chunk: Uint8Array): void;
+  /** The answer is complete; `trailers` empty when none came. */
+  onEnd(trailers: HeaderList): void;
+  /** Connect failure or reset before the answer completed. */
+  onError(err: Error): void;
+}
+
+/** The request side of a live cluster exchange. */
+export interface ClusterStream {
+  write(chunk: Uint8Array): void;
+  /** Half-closes the request. */
+  end(): void;
+  /** Resets the exchange; no handler is called afterwards. */
+  destroy(): void;
 }
 
 /** Clock the host reads for proxy_get_current_time_nanoseconds and drives ticks/timeouts with. */

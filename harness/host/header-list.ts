@@ -17,3 +17,11 @@ export function removeHeader(map: HeaderList, name: string, from: number): void 
   }
   map.length = kept;
 }
+
+/** Envoy's setCopy/setReference: the first entry named `name` takes `value`, later ones go; absent → appended. */
+export function setHeader(map: HeaderList, name: string, value: string): void {
+  const first = indexOfHeader(map, name, 0);
+  if (first < 0) { map.push([name, value]); return; }
+  map[first] = [name, value];
+  removeHeader(map, name, first + 1);
+}

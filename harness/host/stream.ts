@@ -3,8 +3,8 @@
 // the access-log and teardown callbacks at the end.
 import { BufferType, DATA_ACTIONS, HEADERS_ACTIONS, MapType, StreamType, TRAILERS_ACTIONS, WasmResult } from "./abi.ts";
 import type { CallbackRecord, HeaderList, HttpStream, StreamInfo, StreamSink } from "./api.ts";
-import { httpToGrpcStatus } from "./grpc-call.ts";
-import { EMPTY_BYTES, concatBytes, decodeUtf8, encodeUtf8 } from "./memory.ts";
+import { localReplyRequest, prepareLocalReply } from "./local-reply.ts";
+import { EMPTY_BYTES, concatBytes, encodeUtf8 } from "./memory.ts";
 import type { PluginImpl } from "./plugin.ts";
 import type { BodyBuffer, StreamBinding } from "./runtime.ts";
 import { TRAPPED, type VmContext, type WasmVm } from "./vm.ts";
@@ -448,31 +448,15 @@ export class FilterStream implements HttpStream {
     while (this.pending.length > 0) this.pending.shift()!();
   }
 
-  /**
-   * Envoy's sendLocalReply: `:status`, content-length/content-type for a body, then the filter's
-   * headers. A gRPC request gets a trailers-only gRPC answer instead (HTTP 200, grpc-status from
-   * the filter or mapped from the HTTP code, grpc-message = body); a HEAD request gets no body.
-   */
-  private localReply(status: number, body: Uint8Array, extra: HeaderList, details: string, grpcStatus = -1): void {
+  /** Envoy's sendLocalReply; headers and body as prepareLocalReply makes them. */
+  private localReply(status: number, replyBody: Uint8Array, extra: HeaderList, details: string, grpcStatus = -1): void {
     if (this.ended) return;
     if (this.responseStarted) { this.reset(`local reply ${status} after the response started`); return; }
     this.responseCodeDetails = details;
     this.decode.aborted = true;
     this.ignoreUpstreamResponse = true;
     this.encode.aborted = true;
-    const requestHeader = (name: string) => this.requestHeadersSeen?.find(([k]) => k === name)?.[1];
-    let headers: HeaderList;
-    if (requestHeader("content-type")?.startsWith("application/grpc")) {
-      const code = grpcStatus >= 0 && grpcStatus <= 16 ? grpcStatus : httpToGrpcStatus(status);
-      headers = [[":status", "200"], ["content-type", "application/grpc"], ["grpc-status", String(code)]];
-      if (body.byteLength > 0) headers.push(["grpc-message", percentEncode(decodeUtf8(body))]);
-      body = EMPTY_BYTES;
-    } else {
-      headers = [[":status", String(status)]];
-      if (body.byteLength > 0) headers.push(["content-length", String(body.byteLength)], ["content-type", "text/plain"]);
-      if (requestHeader(":method") === "HEAD") body = EMPTY_BYTES;
-    }
-    headers.push(...extra);
+    const { headers, body } = prepareLocalReply(status, replyBody, extra, localReplyRequest(this.requestHeadersSeen), grpcStatus);
     if (this.encode.headers !== null) {
       // The response already entered the filter chain: Envoy sends the reply straight to the
       // client, bypassing the filters, so their state machines are not re-entered.
@@ -581,15 +565,6 @@ export class FilterStream implements HttpStream {
     slot.ctx.created = r !== TRAPPED;
     return r !== TRAPPED;
   }
-}
-
-/** gRPC's percent-encoding of grpc-message: bytes outside printable ASCII, and '%'. */
-function percentEncode(text: string): string {
-  let out = "";
-  for (const byte of encodeUtf8(text)) {
-    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
 }
 
 function normalize(headers: HeaderList): HeaderList {

@@ -1,6 +1,7 @@
 // The filter manager: chain order, local replies in a chain, StopIteration + continue, body
 // buffering, trailers, http_call success/failure/timeout, close_stream, and the end-of-stream callbacks.
 import { afterEach, describe, expect, it } from "vitest";
+import type { HeaderList } from "../../harness/host/api.ts";
 import { createFilterChain, createManualClock, loadPlugin } from "../../harness/host/index.ts";
 import { loadChain, loadFilter, type LoadedFilter } from "../../harness/testing.ts";
 import { buildRaw } from "./support/build-raw.ts";
@@ -224,7 +225,9 @@ describe("http_call", () => {
     expect(r.body).toBe("call said no");
   });
 
-  it("a timeout delivers no headers and no body", async () => {
+  // Envoy's AsyncClient runs the router: a timeout is the router's 504 local reply, which reaches
+  // the filter through onHttpCallSuccess like any answer (only resets go through onHttpCallFailure).
+  it("a timeout delivers the router's 504 response, not the failure callback", async () => {
     const f = await chain(["A"], { clusters: { slow: () => new Promise(() => {}) } });
     const pending = f.request({ path: "/", headers: { "x-op": "call:slow", "x-timeout": "250" } });
     await new Promise((r) => setTimeout(r, 20));
@@ -232,8 +235,25 @@ describe("http_call", () => {
     expect(f.logs.some((l) => l.message.includes("on_http_call_response"))).toBe(false);
     await f.advanceTime(1);
     const r = await pending;
-    expect(r.upstreamRequest!.headers["x-call"]).toBe("failed 11 timeout");
-    expect(r.logs.some((l) => /headers=0 body=0/.test(l.message))).toBe(true);
+    expect(r.upstreamRequest!.headers["x-call"]).toBe("504 upstream request timeout");
+    expect(r.logs.some((l) => /on_http_call_response root=1 token=\d+ headers=3 body=24/.test(l.message))).toBe(true);
+  });
+
+  it("a resolver answering { failure: \"timeout\" } (the proxy's own timer) delivers the same 504 response", async () => {
+    const plugin = await loadPlugin({
+      wasm: await buildRaw("probe"), name: "A", config: "name=A", clock: createManualClock(),
+      clusters: { has: (name) => name === "slow", call: async () => ({ failure: "timeout" }) },
+    });
+    const upstream: HeaderList[] = [];
+    const stream = createFilterChain([plugin]).newStream({ remoteAddress: "1.2.3.4:5", localAddress: "127.0.0.1:80", protocol: "HTTP/1.1" }, {
+      upstreamHeaders: (h) => upstream.push(h), upstreamData() {}, upstreamTrailers() {},
+      downstreamHeaders() {}, downstreamData() {}, downstreamTrailers() {},
+    });
+    await stream.decodeHeaders([[":method", "GET"], [":path", "/"], [":authority", "x"], ["x-op", "call:slow"]], true);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(upstream[0]?.find(([k]) => k === "x-call")?.[1]).toBe("504 upstream request timeout");
+    await stream.destroy();
+    await plugin.close();
   });
 
   it("a reset upstream delivers the failure callback", async () => {
