@@ -1,7 +1,7 @@
 // Named clusters of the gateway file as real HTTP endpoints: the proxy forwards routed requests to
 // them and resolves filters' http_call / grpc_call through them, round-robin over each cluster's
 // endpoints, over HTTP/1.1 or (clusters with `http2: true`) HTTP/2.
-import type { ClusterRequest, ClusterResolver, ClusterResponse, HeaderList } from "../host/api.ts";
+import type { ClusterRequest, ClusterResolver, ClusterResponse, ClusterStream, ClusterStreamHandlers, HeaderList } from "../host/api.ts";
 import type { Cluster, Endpoint } from "../gateway/model.ts";
 import { Http1Upstreams } from "./upstream-http1.ts";
 import { Http2Upstreams } from "./upstream-http2.ts";
@@ -44,6 +44,11 @@ export class ClusterSet implements ClusterResolver {
     const { cluster: c, endpoint } = this.pick(cluster);
     const target = { host: endpoint.host, port: endpoint.port, secure: c.protocol === "https", connectTimeoutMs: c.connectTimeoutMs };
     return (c.http2 ? this.http2 : this.http1).open(target, headers, handlers);
+  }
+
+  /** A filter's gRPC stream: a live exchange, each message sent and answered as it comes. */
+  openStream(cluster: string, headers: HeaderList, handlers: ClusterStreamHandlers): ClusterStream {
+    return this.open(cluster, headers, handlers);
   }
 
   /** A filter's http_call (or grpc_call): the whole response, or the failure Envoy reports. */

@@ -108,7 +108,7 @@ export class Exchange {
     let upstream: UpstreamRequest;
     try {
       upstream = ctx.clusters.open(ctx.route.cluster, headers, {
-        onHeaders: (status, responseHeaders) => this.onUpstreamHeaders(status, responseHeaders, method),
+        onHeaders: (status, responseHeaders, endStream) => this.onUpstreamHeaders(status, responseHeaders, method, endStream),
         onData: (chunk) => (this.headersOnlyResponse ? undefined : this.run(() => this.stream.encodeData(chunk, false))),
         onEnd: (trailers) => this.onUpstreamEnd(trailers),
         onError: () =>
@@ -133,10 +133,10 @@ export class Exchange {
     else upstream.write(chunk);
   }
 
-  private onUpstreamHeaders(status: number, headers: HeaderList, method: string): void {
+  private onUpstreamHeaders(status: number, headers: HeaderList, method: string, endStream: boolean): void {
     this.clearRouteTimer();
     this.upstreamResponseStarted = true;
-    this.headersOnlyResponse = responseIsHeadersOnly(method, status, headers);
+    this.headersOnlyResponse = endStream || responseIsHeadersOnly(method, status, headers);
     const end = this.headersOnlyResponse;
     // Nothing more will be forwarded: the exchange is done as far as connection reuse goes.
     if (end) this.upstreamComplete = true;

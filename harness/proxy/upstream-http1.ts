@@ -37,7 +37,8 @@ export class Http1Upstreams {
     req.on("error", (err) => { clearTimeout(connectTimer); fail(err); });
     req.on("response", (res) => {
       clearTimeout(connectTimer);
-      handlers.onHeaders(res.statusCode ?? 502, responseHeaderList(res.statusCode ?? 502, res.headers).slice(1));
+      // HTTP/1.1 has no end-of-stream flag on headers: the end arrives as onEnd.
+      handlers.onHeaders(res.statusCode ?? 502, responseHeaderList(res.statusCode ?? 502, res.headers).slice(1), false);
       res.on("data", (chunk: Buffer) => {
         const pending = handlers.onData(chunk);
         if (pending) {

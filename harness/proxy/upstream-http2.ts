@@ -67,8 +67,10 @@ export class Http2Upstreams {
       handlers.onError(err);
     };
     stream.on("wantTrailers", () => stream.sendTrailers(Object.fromEntries(trailersToSend)));
-    stream.on("response", (responseHeaders) => {
-      handlers.onHeaders(Number(responseHeaders[":status"] ?? 502), headerList(responseHeaders));
+    stream.on("response", (responseHeaders, flags) => {
+      // The frame's END_STREAM flag (stream.endAfterHeaders is not yet set when 'response' fires).
+      const endStream = (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0;
+      handlers.onHeaders(Number(responseHeaders[":status"] ?? 502), headerList(responseHeaders), endStream);
     });
     stream.on("trailers", (trailers) => { received = headerList(trailers); });
     stream.on("data", (chunk: Buffer) => {

@@ -4,8 +4,11 @@ import type { HeaderList } from "../host/api.ts";
 
 /** What an upstream answers, event by event. */
 export interface UpstreamHandlers {
-  /** Response headers; `headers` excludes `:status` and connection-specific fields. */
-  onHeaders(status: number, headers: HeaderList): void;
+  /**
+   * Response headers; `headers` excludes `:status` and connection-specific fields. `endStream`:
+   * nothing follows them (HTTP/2 HEADERS with END_STREAM, e.g. a gRPC trailers-only answer).
+   */
+  onHeaders(status: number, headers: HeaderList, endStream: boolean): void;
   /** A body chunk; the upstream is read no further until the returned promise settles (backpressure). */
   onData(chunk: Uint8Array): void | Promise<void>;
   /** The response is complete; `trailers` is empty when the upstream sent none. */

@@ -11,12 +11,11 @@ import { startProxy, type RunningProxy } from "../../harness/proxy/index.ts";
 import { buildWasm } from "../support/build.ts";
 
 const identity = (b: Buffer) => b;
-/** kitchen.Sink/Echo with raw-bytes messages (the fixture sends "ping"). */
+const RAW = { requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity };
+/** kitchen.Sink with raw-bytes messages: unary Echo (the fixture sends "ping"), bidi Chat ("one", "two"). */
 const SINK_SERVICE: grpc.ServiceDefinition = {
-  Echo: {
-    path: "/kitchen.Sink/Echo", requestStream: false, responseStream: false,
-    requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity,
-  },
+  Echo: { path: "/kitchen.Sink/Echo", requestStream: false, responseStream: false, ...RAW },
+  Chat: { path: "/kitchen.Sink/Chat", requestStream: true, responseStream: true, ...RAW },
 };
 
 interface GrpcServer { port: number; seen: Array<{ message: string; meta: string | undefined; deadline: boolean }>; close(): Promise<void> }
@@ -34,6 +33,14 @@ async function startGrpcServer(answer: (message: string) => { reply: string } | 
       } else {
         callback({ code: out.code, details: out.details });
       }
+    },
+    Chat: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
+      call.on("data", (m: Buffer) => {
+        const out = answer(m.toString());
+        if ("reply" in out) call.write(Buffer.from(out.reply));
+        else call.emit("error", { code: out.code, details: out.details });
+      });
+      call.on("end", () => call.end());
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
@@ -113,6 +120,23 @@ describe("HTTP/2 clusters", () => {
   it("a gRPC error status from the server reaches the filter's close callback with its message", async () => {
     const p = await proxy();
     const res = await fetch(`${p.url}/`, { headers: { "x-op": "grpc-call", "x-cluster": "grpc-deny" } });
+    const answer = (await res.json()) as { status_code: number; status_message: string; messages: string[] };
+    expect(answer).toMatchObject({ status_code: grpc.status.PERMISSION_DENIED, status_message: "not for you: ünïcode, 100%", messages: [] });
+  });
+
+  it("a filter's grpc_stream is a live bidi stream: each message answered, then OK", async () => {
+    const p = await proxy();
+    const res = await fetch(`${p.url}/`, { headers: { "x-op": "grpc-stream" } });
+    const answer = (await res.json()) as { status_code: number; messages: string[]; initial_metadata: Array<[string, string]>; trailing_metadata: Array<[string, string]> };
+    expect(answer.status_code).toBe(0);
+    expect(answer.messages).toEqual(["pong to one", "pong to two"]);
+    expect(answer.initial_metadata).toContainEqual([":status", "200"]);
+    expect(answer.trailing_metadata).toContainEqual(["grpc-status", "0"]);
+  });
+
+  it("a gRPC stream the server refuses closes with the server's status", async () => {
+    const p = await proxy();
+    const res = await fetch(`${p.url}/`, { headers: { "x-op": "grpc-stream", "x-cluster": "grpc-deny" } });
     const answer = (await res.json()) as { status_code: number; status_message: string; messages: string[] };
     expect(answer).toMatchObject({ status_code: grpc.status.PERMISSION_DENIED, status_message: "not for you: ünïcode, 100%", messages: [] });
   });
