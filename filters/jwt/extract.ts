@@ -2,7 +2,7 @@
 // Envoy's defaults (Authorization: Bearer and ?access_token=).
 import { HeaderMap } from "../../sdk/index";
 import { Provider } from "./config";
-import { isTokenChar, sliceEquals, tokenLength } from "./text-slice";
+import { indexOfCode, isTokenChar, sliceEquals, tokenLength } from "./text-slice";
 
 /**
  * A token and where it was found (header name, or "" for query/cookie locations). It stays a slice
@@ -43,7 +43,7 @@ export class FoundToken {
 }
 
 function queryParam(path: string, name: string): string | null {
-  const q = path.indexOf("?");
+  const q = indexOfCode(path, 0x3f /* ? */);
   if (q < 0) return null;
   const hash = path.indexOf("#", q);
   const query = hash < 0 ? path.substring(q + 1) : path.substring(q + 1, hash);
@@ -89,7 +89,7 @@ export function extractTokens(provider: Provider, headers: HeaderMap, path: stri
       addUnique(out, value, 0, location.name);
       continue;
     }
-    let at = value.indexOf(location.valuePrefix);
+    let at = value.startsWith(location.valuePrefix) ? 0 : value.indexOf(location.valuePrefix);
     // "Bearer" is matched without regard to case (RFC 6750 §2.1 names the scheme case-insensitively).
     if (at < 0 && location.valuePrefix.toLowerCase() == "bearer ") at = value.toLowerCase().indexOf("bearer ");
     if (at < 0) continue;

@@ -18,6 +18,7 @@ const TICK_MS: u32 = 1000;
 export class JwtRoot extends RootContext {
   config: FilterConfig = new FilterConfig();
   states: ProviderState[] = [];
+  verification: Verification = new Verification(new FilterConfig(), []);
 
   onConfigure(configuration: Configuration): bool {
     const parsed = configuration.json();
@@ -32,6 +33,7 @@ export class JwtRoot extends RootContext {
     const states = new Array<ProviderState>();
     for (let i = 0; i < config.providers.length; i++) states.push(new ProviderState(config.providers[i], this));
     this.states = states;
+    this.verification = new Verification(config, states);
     if (config.hasRemoteJwks) this.setTickPeriod(TICK_MS);
     return true;
   }
@@ -56,10 +58,11 @@ class FilterWaiter extends JwksWaiter {
 
 /** Where the path proper ends: before the query or fragment. */
 function pathEnd(path: string): i32 {
-  let end = path.indexOf("?");
-  const hash = path.indexOf("#");
-  if (end < 0 || (hash >= 0 && hash < end)) end = hash;
-  return end < 0 ? path.length : end;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c == 0x3f /* ? */ || c == 0x23 /* # */) return i;
+  }
+  return path.length;
 }
 
 /** Whether path[0, end) matches the rule (`path` already lower-cased for case-insensitive rules). */
@@ -144,7 +147,8 @@ export class JwtFilter extends HttpContext {
 
   /** One evaluation; returns what onRequestHeaders should answer. */
   private run(): Action {
-    const v = new Verification(this.jwtRoot.config, this.jwtRoot.states, this.request.headers, this.path);
+    const v = this.jwtRoot.verification;
+    v.begin(this.request.headers, this.path);
     const status = v.evaluate(this.rule!.requires!);
     if (status == PENDING) {
       const state = v.pendingOn!;

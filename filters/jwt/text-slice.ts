@@ -18,6 +18,13 @@ export function isTokenChar(c: u32): bool {
   return c < 128 && load<u8>(TOKEN_CHARS + <usize>c) != 0;
 }
 
+/** Index of the first `code` at or after `from`, or -1 (String#indexOf compares a whole needle per position). */
+export function indexOfCode(text: string, code: u32, from: i32 = 0): i32 {
+  const end = text.length;
+  for (let i = from; i < end; i++) if (codeUnitAt(text, i) == code) return i;
+  return -1;
+}
+
 /** Length of the run of token characters starting at `start` (0 when there is none). */
 export function tokenLength(text: string, start: i32): i32 {
   const end = text.length;

@@ -20,19 +20,31 @@ export class VerifiedToken {
   constructor(readonly state: ProviderState, readonly found: FoundToken, readonly verified: VerifiedJwt) {}
 }
 
+/**
+ * One evaluation at a time: the root keeps a single instance and `begin` resets it per request,
+ * so a request allocates no evaluation state. Callers read the results before anything else can
+ * start another evaluation.
+ */
 export class Verification {
   readonly successes: VerifiedToken[] = [];
   /** The provider whose key set this evaluation is waiting for (when PENDING). */
   pendingOn: ProviderState | null = null;
   /** The host clock, read at most once per evaluation and only when a token has time claims. */
   private clockSeconds: i64 = -1;
+  private headers: HeaderMap | null = null;
+  private path: string = "";
+  /** Tokens of the requirement being evaluated (reused: requirement evaluations do not nest here). */
+  private readonly tokens: FoundToken[] = [];
 
-  constructor(
-    readonly config: FilterConfig,
-    readonly states: ProviderState[],
-    readonly headers: HeaderMap,
-    readonly path: string,
-  ) {}
+  constructor(readonly config: FilterConfig, readonly states: ProviderState[]) {}
+
+  begin(headers: HeaderMap, path: string): void {
+    this.headers = headers;
+    this.path = path;
+    this.successes.length = 0;
+    this.pendingOn = null;
+    this.clockSeconds = -1;
+  }
 
   private now(): u64 {
     if (this.clockSeconds < 0) this.clockSeconds = max<i64>(0, nowSeconds());
@@ -55,8 +67,9 @@ export class Verification {
   }
 
   private evaluateProvider(state: ProviderState, audiences: string[] | null): i32 {
-    const tokens = new Array<FoundToken>();
-    extractTokens(state.provider, this.headers, this.path, tokens);
+    const tokens = this.tokens;
+    tokens.length = 0;
+    extractTokens(state.provider, this.headers!, this.path, tokens);
     if (tokens.length == 0) return JwtStatus.JwtMissed;
     // Every token must verify: a good token next to a bad one must not let the bad one through.
     for (let i = 0; i < tokens.length; i++) {
@@ -94,8 +107,9 @@ export class Verification {
 
   /** allow_missing / allow_missing_or_failed: tokens at any provider's location, matched to a provider by issuer. */
   private evaluateAnyProvider(allowFailed: bool): i32 {
-    const tokens = new Array<FoundToken>();
-    for (let i = 0; i < this.states.length; i++) extractTokens(this.states[i].provider, this.headers, this.path, tokens);
+    const tokens = this.tokens;
+    tokens.length = 0;
+    for (let i = 0; i < this.states.length; i++) extractTokens(this.states[i].provider, this.headers!, this.path, tokens);
     if (tokens.length == 0) return JwtStatus.Ok;
     for (let i = 0; i < tokens.length; i++) {
       let status = this.verifyCachedForIssuer(tokens[i]);
