@@ -1,41 +1,42 @@
 // JWT verification cost: the wasm crypto engine per algorithm against Node's native
 // crypto.verify (OpenSSL) measured in the same run, and the jwt_authn filter's cached-token path
-// through the embedded host against the no-op filter floor.
+// through the embedded host against the no-op filter floor (CPU time).
 // Targets: RS256 ≤ 5×, PS256 ≤ 5×, ES256 ≤ 8×, EdDSA ≤ 8×, HS256 ≤ 3× native; cached ≤ 2× floor.
 import { constants, createHmac, generateKeyPairSync, randomBytes, sign, timingSafeEqual, verify, type KeyObject } from "node:crypto";
-import { performance } from "node:perf_hooks";
 import { exportJWK, SignJWT } from "jose";
-import type { HeaderList, Plugin, StreamSink } from "../harness/host/api.ts";
-import { createFilterChain, createManualClock, loadPlugin, SharedState } from "../harness/host/index.ts";
+import type { HeaderList } from "../harness/host/api.ts";
+import { createManualClock, loadPlugin, SharedState } from "../harness/host/index.ts";
 import { loadCryptoWasm, type CryptoWasm } from "../filters/jwt/test/support/crypto-wasm.ts";
 import { buildWasm } from "../test/support/build.ts";
+import { cpuMicrosPerRequest, median } from "./support/stream-cost.ts";
 import type { BenchRow, BenchSuite } from "./types.ts";
 
 const ROUNDS = 3;
 const ROUND_MS = 250;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+/** Process CPU time in ms: on a shared machine wall time mostly measures the neighbours. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
-/** µs per call of `run(n)` (which performs n verifications), sized to about ROUND_MS per round. */
+/** CPU µs per call of `run(n)` (which performs n verifications), sized to about ROUND_MS per round. */
 function timePerCall(run: (n: number) => void): number {
   run(2);
   let n = 1;
   for (;;) {
-    const t = performance.now();
+    const t = cpuMs();
     run(n);
-    const ms = performance.now() - t;
+    const ms = cpuMs() - t;
     if (ms > 20 || n > 1 << 20) {
       n = Math.max(1, Math.round((n * ROUND_MS) / Math.max(ms, 0.001)));
       break;
     }
     n *= 4;
   }
-  const t = performance.now();
+  const t = cpuMs();
   run(n);
-  return ((performance.now() - t) * 1000) / n;
+  return ((cpuMs() - t) * 1000) / n;
 }
 
 interface AlgCase {
@@ -100,26 +101,17 @@ async function algorithmCases(c: CryptoWasm): Promise<AlgCase[]> {
   ];
 }
 
-const sink: StreamSink = {
-  upstreamHeaders() {}, upstreamData() {}, upstreamTrailers() {},
-  downstreamHeaders() {}, downstreamData() {}, downstreamTrailers() {},
-};
-const RESPONSE: HeaderList = [[":status", "200"], ["content-type", "text/plain"], ["content-length", "2"]];
-
-async function measureFilter(plugin: Plugin, headers: HeaderList, count: number): Promise<number> {
-  const chain = createFilterChain([plugin]);
-  const start = performance.now();
-  for (let i = 0; i < count; i++) {
-    const stream = chain.newStream({ remoteAddress: "198.51.100.7:4000", localAddress: "127.0.0.1:10000", protocol: "HTTP/1.1" }, sink);
-    await stream.decodeHeaders(headers, true);
-    await stream.encodeHeaders(RESPONSE, true);
-    await stream.finished;
-  }
-  return ((performance.now() - start) * 1000) / count;
-}
-
+/**
+ * The cached-token path against the no-op floor, in CPU time per request. A third case makes only
+ * the host calls that path cannot avoid (the :path and Authorization headers, one clock read), so
+ * the report splits the cost into the host calls (SDK wrappers included) and the filter's own work.
+ */
 async function cachedPathRows(): Promise<BenchRow[]> {
-  const [noop, jwt] = await Promise.all([buildWasm("bench/fixtures/noop/index.ts"), buildWasm("filters/jwt/index.ts", { alsoHash: ["filters/jwt"] })]);
+  const [noop, hostCalls, jwt] = await Promise.all([
+    buildWasm("bench/fixtures/noop/index.ts"),
+    buildWasm("filters/jwt/test/fixture/host-calls-entry.ts"),
+    buildWasm("filters/jwt/index.ts", { alsoHash: ["filters/jwt"] }),
+  ]);
   const now = 1_704_067_200;
   const clock = createManualClock(BigInt(now) * 1_000_000_000n);
   const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -131,33 +123,39 @@ async function cachedPathRows(): Promise<BenchRow[]> {
     rules: [{ match: { prefix: "/" }, requires: { provider_name: "idp" } }],
   };
   const load = (wasm: string, cfg: object) => loadPlugin({ wasm, config: cfg, clock, sharedState: new SharedState(), logLevel: "info" });
-  const floorPlugin = await load(noop, {});
-  const jwtPlugin = await load(jwt, config);
   const headers: HeaderList = [
     [":method", "GET"], [":path", "/api/items"], [":authority", "example.com"], [":scheme", "http"],
     ["user-agent", "bench/1.0"], ["accept", "*/*"], ["authorization", `Bearer ${token}`],
   ];
+  const shape = { requestHeaders: () => headers };
+  const cases = [
+    { key: "floor", plugin: await load(noop, {}) },
+    { key: "host calls", plugin: await load(hostCalls, {}) },
+    { key: "jwt", plugin: await load(jwt, config) },
+  ];
   try {
-    const cases = [{ key: "floor", plugin: floorPlugin }, { key: "jwt", plugin: jwtPlugin }];
-    for (const c of cases) await measureFilter(c.plugin, headers, 5000);
+    for (const c of cases) await cpuMicrosPerRequest([c.plugin], 5000, shape);
     const samples = new Map<string, number[]>(cases.map((c) => [c.key, []]));
     // Interleaved rounds against drift; each sample is preceded by its own short warm-up, because
-    // switching between two modules' instances otherwise leaves the host's JIT state to the other.
-    for (let round = 0; round < 5; round++) {
+    // switching between modules' instances otherwise leaves the host's JIT state to the previous one.
+    for (let round = 0; round < 7; round++) {
       for (const c of cases) {
-        await measureFilter(c.plugin, headers, 1000);
-        samples.get(c.key)!.push(await measureFilter(c.plugin, headers, 4000));
+        await cpuMicrosPerRequest([c.plugin], 1000, shape);
+        samples.get(c.key)!.push(await cpuMicrosPerRequest([c.plugin], 4000, shape));
       }
     }
     const floor = median(samples.get("floor")!);
+    const calls = median(samples.get("host calls")!);
     const cached = median(samples.get("jwt")!);
     return [
-      { name: "no-op filter (floor)", value: floor, unit: "µs/request" },
-      { name: "jwt_authn, cached RS256 token", value: cached, unit: "µs/request", baseline: "no-op floor", ratio: cached / floor, target: "≤ 2×", pass: cached / floor <= 2 },
+      { name: "no-op filter (floor)", value: floor, unit: "CPU µs/request" },
+      { name: "the cached path's 3 host calls alone", value: calls, unit: "CPU µs/request", baseline: "no-op floor", ratio: calls / floor },
+      { name: "jwt_authn, cached RS256 token", value: cached, unit: "CPU µs/request", baseline: "no-op floor", ratio: cached / floor, target: "≤ 2×", pass: cached / floor <= 2 },
+      { name: "  of which host calls (over the floor)", value: calls - floor, unit: "CPU µs/request" },
+      { name: "  of which filter work (over the host calls)", value: cached - calls, unit: "CPU µs/request" },
     ];
   } finally {
-    await floorPlugin.close();
-    await jwtPlugin.close();
+    for (const c of cases) await c.plugin.close();
   }
 }
 
@@ -179,8 +177,8 @@ const suite: BenchSuite = {
     cases.forEach((k, i) => {
       const native = median(nativeSamples[i]!);
       const wasm = median(wasmSamples[i]!);
-      rows.push({ name: `${k.name}, native (OpenSSL)`, value: native, unit: "µs/verify" });
-      rows.push({ name: `${k.name}, wasm`, value: wasm, unit: "µs/verify", baseline: "native", ratio: wasm / native, target: `≤ ${k.limit}×`, pass: wasm / native <= k.limit });
+      rows.push({ name: `${k.name}, native (OpenSSL)`, value: native, unit: "CPU µs/verify" });
+      rows.push({ name: `${k.name}, wasm`, value: wasm, unit: "CPU µs/verify", baseline: "native", ratio: wasm / native, target: `≤ ${k.limit}×`, pass: wasm / native <= k.limit });
     });
     rows.push(...(await cachedPathRows()));
     return rows;
