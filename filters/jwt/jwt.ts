@@ -12,6 +12,9 @@ import { JwtStatus } from "./status";
 /** Tokens longer than this are refused before any parsing (headers carrying them are bounded too). */
 export const MAX_TOKEN_LENGTH: i32 = 16384;
 
+const EMPTY_HEADER = new JsonObject();
+const NO_BYTES = new Uint8Array(0);
+
 export class Jwt {
   token: string = "";
   alg: string = "";
@@ -31,6 +34,13 @@ export class Jwt {
   nbf: u64 = 0;
   exp: u64 = 0;
   private payloadJsonText: string | null = null;
+
+  /** Drops what only the signature check needs, once it passed: cached tokens keep the claims only. */
+  releaseSignatureInput(): void {
+    this.header = EMPTY_HEADER;
+    this.signingInput = NO_BYTES;
+    this.signature = NO_BYTES;
+  }
 
   /** The payload as compact JSON, serialized once (cached tokens reuse it). */
   get payloadJson(): string {

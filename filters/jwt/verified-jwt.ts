@@ -33,7 +33,9 @@ export class VerifiedJwt {
   /** claim_to_headers entries whose claim is present, in configuration order. */
   readonly claimHeaders: HeaderPair[] = [];
 
+  /** `jwt` must have passed its signature check: its signing input is released here. */
   constructor(readonly jwt: Jwt, provider: Provider) {
+    jwt.releaseSignatureInput();
     this.payloadHeader = payloadHeaderValue(jwt, provider);
     for (let i = 0; i < provider.claimToHeaders.length; i++) {
       const c = provider.claimToHeaders[i];
