@@ -57,12 +57,19 @@ export interface CostCase {
   shape?: StreamShape;
 }
 
-/** Median CPU µs/request per case over `rounds` interleaved rounds, after a warm-up of each. */
+/**
+ * Median CPU µs/request per case over `rounds` interleaved rounds, after a warm-up of each. Each
+ * round starts one case later: garbage a case leaves behind is collected during whichever case
+ * runs next, so a fixed order would always bill the same case for its predecessor's GC.
+ */
 export async function measureCases(cases: CostCase[], { requests, warmup, rounds }: { requests: number; warmup: number; rounds: number }): Promise<Map<string, number>> {
   for (const c of cases) await cpuMicrosPerRequest(c.plugins, warmup, c.shape);
   const samples = new Map<string, number[]>(cases.map((c) => [c.key, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const c of cases) samples.get(c.key)!.push(await cpuMicrosPerRequest(c.plugins, requests / rounds, c.shape));
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[(round + i) % cases.length]!;
+      samples.get(c.key)!.push(await cpuMicrosPerRequest(c.plugins, requests / rounds, c.shape));
+    }
   }
   return new Map(cases.map((c) => [c.key, median(samples.get(c.key)!)]));
 }
