@@ -51,8 +51,13 @@ export class Backtracker {
     }
   }
 
-  /** Leftmost search from `start`; on a match copies the capture slots to `out` and returns true. */
-  search(input: usize, len: i32, start: i32, anchored: bool, out: StaticArray<i32>): bool {
+  /**
+   * Leftmost search from `start` (only at `start` when anchored); on a match copies the capture
+   * slots to `out` and returns true. At most `budget` steps (default: the step limit); `steps`
+   * tells how many were taken.
+   */
+  search(input: usize, len: i32, start: i32, anchored: bool, out: StaticArray<i32>, budget: i32 = -1): bool {
+    this.budget = budget >= 0 ? budget : this.stepLimit;
     this.input = input;
     this.len = len;
     this.steps = 0;
@@ -73,6 +78,7 @@ export class Backtracker {
   }
 
   private anchored: bool = false;
+  private budget: i32 = 0;
 
   /** The first position >= pos where a match can start (by its first byte), or -1. */
   private nextStart(pos: i32): i32 {
@@ -97,7 +103,7 @@ export class Backtracker {
     const branchAny = changetype<usize>(this.branchAny);
     const input = this.input;
     const len = this.len;
-    const limit = this.stepLimit;
+    const limit = this.budget;
     let stack = changetype<usize>(this.stack);
     let capacity = this.stack.length;
     let top = this.top;

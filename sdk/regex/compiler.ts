@@ -21,7 +21,11 @@ export class Compiler {
   private error: string | null = null;
   private errorOffset: i32 = 0;
 
-  constructor(private readonly utf8: bool, private readonly backtracking: bool, private readonly groupCount: i32) {}
+  /**
+   * `reverse`: compile the pattern to match its input backwards (concatenations and UTF-8 byte
+   * sequences reversed, ^ and $ swapped) for a DFA that scans from the end; RE2 constructs only.
+   */
+  constructor(private readonly utf8: bool, private readonly backtracking: bool, private readonly groupCount: i32, private readonly reverse: bool = false) {}
 
   compile(root: Node): CompileOutput {
     this.emit(Op.Save, 0, 0, 0);
@@ -66,7 +70,7 @@ export class Compiler {
       case NodeKind.Chars: this.chars(n.set!); return;
       case NodeKind.Assert:
         this.hasAssertions = true;
-        this.emit(Op.Assert, n.value, 0, 0);
+        this.emit(Op.Assert, this.reverse ? mirrored(n.value) : n.value, 0, 0);
         return;
       case NodeKind.Capture:
         this.emit(Op.Save, 2 * n.value, 0, 0);
@@ -74,7 +78,8 @@ export class Compiler {
         this.emit(Op.Save, 2 * n.value + 1, 0, 0);
         return;
       case NodeKind.Concat:
-        for (let i = 0; i < n.children.length; i++) this.node(n.children[i]);
+        if (this.reverse) for (let i = n.children.length - 1; i >= 0; i--) this.node(n.children[i]);
+        else for (let i = 0; i < n.children.length; i++) this.node(n.children[i]);
         return;
       case NodeKind.Alternate: this.alternate(n.children); return;
       case NodeKind.Repeat: this.repeat(n); return;
@@ -218,7 +223,10 @@ export class Compiler {
     for (let i = 0; i < seqs.length; i += 1 + 2 * seqs[i]) {
       if (b < branches - 1) split = this.emit(Op.Split, this.pc + 1, 0, 0);
       const n = seqs[i];
-      for (let k = 0; k < n; k++) this.emit(Op.Byte, seqs[i + 1 + 2 * k], seqs[i + 2 + 2 * k], 0);
+      for (let j = 0; j < n; j++) {
+        const k = this.reverse ? n - 1 - j : j;
+        this.emit(Op.Byte, seqs[i + 1 + 2 * k], seqs[i + 2 + 2 * k], 0);
+      }
       if (b < branches - 1) { jumps.push(this.emit(Op.Jump, 0, 0, 0)); this.patchB(split, this.pc); }
       b++;
     }
@@ -242,6 +250,17 @@ export class Compiler {
     for (let i = 0; i < 8; i++) this.sets.push(words[i]);
     return index;
   }
+}
+
+/** The assertion that holds at the same place when the input is read backwards. */
+function mirrored(kind: i32): i32 {
+  switch (kind) {
+    case AssertKind.BeginText: return AssertKind.EndText;
+    case AssertKind.EndText: return AssertKind.BeginText;
+    case AssertKind.BeginLine: return AssertKind.EndLine;
+    case AssertKind.EndLine: return AssertKind.BeginLine;
+  }
+  return kind; // \b and \B look at both sides alike
 }
 
 /** Whether the node can match the empty string (conservative: true when unsure). */

@@ -16,6 +16,12 @@ const FLAG_AT_START: i32 = 1;
 const FLAG_PREV_NEWLINE: i32 = 2;
 const FLAG_PREV_WORD: i32 = 4;
 
+/**
+ * In a DFA that reports every match, a transition taken where a match had just ended is stored
+ * as matchedBefore(target) <= -4, so that the scan loop tests one sign only.
+ */
+@inline function matchedBefore(state: i32): i32 { return -4 - state; }
+
 /** Cache budget per pattern (transition table + state sets), in i32 entries. */
 const MAX_TABLE_ENTRIES: i32 = 96 * 1024;
 const MAX_POOL_ENTRIES: i32 = 96 * 1024;
@@ -35,6 +41,8 @@ export class LazyDFA {
   private stateFlags: StaticArray<i32>;
   private hashTable: StaticArray<i32>;
   private startStates: StaticArray<i32> = new StaticArray<i32>(16);
+  /** Per context flags: the state holding every thread (see markMatchStarts), -1 until built. */
+  private everyThreadStates: StaticArray<i32> = new StaticArray<i32>(16);
   // Scratch for building a transition.
   private seen: SparseSet;
   private nextSet: SparseSet;
@@ -44,7 +52,11 @@ export class LazyDFA {
   /** How many times the cache was cleared (reported for tuning). */
   cacheClears: i32 = 0;
 
-  constructor(private readonly prog: Program, private readonly classes: ByteClasses, private readonly anchored: bool) {
+  /**
+   * `reportAllMatches` (unanchored only): a match does not end the scan; instead the transition
+   * taken on the byte after it is marked with matchedBefore() (see markMatchStarts).
+   */
+  constructor(private readonly prog: Program, private readonly classes: ByteClasses, private readonly anchored: bool, private readonly reportAllMatches: bool = false) {
     const stride = classes.count + 1;
     this.stride = stride;
     this.eot = classes.count;
@@ -119,7 +131,62 @@ export class LazyDFA {
     return t == MATCH ? len : -1;
   }
 
+  /**
+   * For a DFA built with reportAllMatches over a pattern compiled in reverse: reads input[from..to)
+   * once, backwards, and sets bit p - from of `starts` for every p in [from, to] where a match of
+   * the forward pattern can start. With to == len that is exactly where a match starts; with
+   * to < len the scan begins in a state holding every thread (the match may go on past `to` in
+   * any way), so it marks a superset: every p from which some match can run through input[p..to).
+   * Returns whether any bit was set.
+   */
+  markMatchStarts(input: usize, len: i32, from: i32, to: i32, starts: StaticArray<u32>): bool {
+    const classOf = changetype<usize>(this.classes.classOf);
+    // Reading backwards, the scan starts at `to`: the end of the text, or a cut in the middle.
+    let s = to == len
+      ? this.startStateFor(this.prog.hasAssertions ? FLAG_AT_START | FLAG_PREV_NEWLINE : 0)
+      : this.everyThreadState(load<u8>(input + <usize>to));
+    let table = changetype<usize>(this.table);
+    let found = false;
+    let p = to;
+    // A match starting at p shows on the transition over the byte before p (its \b context), or
+    // on the end-of-text transition when p == 0.
+    while (true) {
+      const atEnd = p == 0;
+      const byte: i32 = atEnd ? -1 : load<u8>(input + <usize>(p - 1));
+      const cls: i32 = atEnd ? this.eot : load<u8>(classOf + <usize>byte);
+      let t = load<i32>(table + (<usize>(s + cls) << 2));
+      if (t < 0) {
+        if (t == UNKNOWN) {
+          t = this.computeTransition(s, cls, byte);
+          table = changetype<usize>(this.table);
+          if (t == UNKNOWN) t = this.lastTransitionMatched ? matchedBefore(this.rebuiltCurrent) : this.rebuiltCurrent;
+        }
+        if (t <= matchedBefore(0) || t == MATCH) {
+          const bit = <u32>(p - from);
+          const word = changetype<usize>(starts) + (<usize>(bit >> 5) << 2);
+          store<u32>(word, load<u32>(word) | ((<u32>1) << (bit & 31)));
+          found = true;
+          t = matchedBefore(t); // the same function decodes
+        }
+        if (t < 0) return found; // DEAD or the end of the text
+      }
+      if (p == from) return found;
+      s = t;
+      p--;
+      // Tight loop while no transition needs attention.
+      while (p > from) {
+        t = load<i32>(table + (<usize>(s + <i32>load<u8>(classOf + <usize>load<u8>(input + <usize>(p - 1)))) << 2));
+        if (t < 0) break;
+        s = t;
+        p--;
+      }
+    }
+    return found; // unreachable
+  }
+
   private rebuiltCurrent: i32 = 0;
+  /** Whether the last computed transition followed a match (kept for when the cache was cleared meanwhile). */
+  private lastTransitionMatched: bool = false;
 
   private startState(input: usize, pos: i32): i32 {
     let flags = 0;
@@ -131,6 +198,31 @@ export class LazyDFA {
         if (isWordByte(prev)) flags |= FLAG_PREV_WORD;
       }
     }
+    return this.startStateFor(flags);
+  }
+
+  /** The state of every byte-consuming thread and the match, after (reading backwards) `next`. */
+  private everyThreadState(next: i32): i32 {
+    let flags = 0;
+    if (this.prog.hasAssertions) {
+      if (next == 0x0a) flags |= FLAG_PREV_NEWLINE;
+      if (isWordByte(next)) flags |= FLAG_PREV_WORD;
+    }
+    let s = unchecked(this.everyThreadStates[flags]);
+    if (s >= 0) return s;
+    const prog = this.prog;
+    let n = 0;
+    for (let pc = 0; pc < prog.length; pc++) {
+      const op = prog.op(pc);
+      if (pc == 0 || op == Op.Byte || op == Op.ByteSet || op == Op.Match) unchecked((this.keyBuffer[n++] = pc));
+    }
+    s = this.intern(this.keyBuffer, n, flags);
+    if (s == UNKNOWN) s = this.rebuiltCurrent;
+    unchecked((this.everyThreadStates[flags] = s));
+    return s;
+  }
+
+  private startStateFor(flags: i32): i32 {
     let s = unchecked(this.startStates[flags]);
     if (s >= 0) return s;
     unchecked((this.keyBuffer[0] = 0));
@@ -175,10 +267,11 @@ export class LazyDFA {
         if (!isEnd && prog.accepts(pc, byte) && !next.has(pc + 1)) next.add(pc + 1);
         break;
       }
-      if (matched) break;
+      if (matched && !this.reportAllMatches) break;
     }
+    this.lastTransitionMatched = matched;
     let result: i32;
-    if (matched) result = MATCH;
+    if (matched && (isEnd || !this.reportAllMatches)) result = MATCH;
     else if (isEnd) result = DEAD;
     else {
       if (!this.anchored && !next.has(0)) next.add(0);
@@ -198,6 +291,7 @@ export class LazyDFA {
           // Cache cleared: the source state is gone; it was re-added as rebuiltCurrent. Retry later.
           return UNKNOWN;
         }
+        if (matched) result = matchedBefore(result);
       }
     }
     unchecked((this.table[s + cls] = result));
@@ -287,6 +381,7 @@ export class LazyDFA {
     this.table.fill(UNKNOWN);
     this.hashTable.fill(0);
     this.startStates.fill(-1);
+    this.everyThreadStates.fill(-1);
   }
 
   /** Clears the cache, then re-adds the state being entered (as rebuiltCurrent) so the scan can go on from it. */

@@ -1,10 +1,11 @@
 // A compiled pattern. Searches pick the cheapest engine that can answer:
 //   test   -> prefilter + lazy DFA (linear, no captures)
 //   exec   -> DFA to reject non-matching input, then the Pike VM for capture offsets
-//   PCRE-only patterns (lookaround, backreferences, atomic/possessive) -> bounded backtracker.
+//   PCRE-only patterns (lookaround, backreferences, atomic/possessive) -> DFAs over a loosened,
+//     regular superset of the pattern, then the bounded backtracker only where a match can start.
 import { AssertKind, Node, NodeKind } from "./ast";
 import { ByteClasses, firstByteTable } from "./analysis";
-import { Backtracker } from "./backtrack";
+import { BacktrackSearch } from "./backtrack-search";
 import { LazyDFA } from "./dfa";
 import { Match } from "./match";
 import { RegexOptions } from "./options";
@@ -37,7 +38,7 @@ export class Regex {
   private readonly slots: StaticArray<i32>;
   private dfa: LazyDFA | null = null;
   private pike: PikeVM | null = null;
-  private backtracker: Backtracker | null = null;
+  private backtracking: BacktrackSearch | null = null;
 
   constructor(readonly pattern: string, private readonly prog: Program, parsed: ParseResult, private readonly options: RegexOptions) {
     this.groupCount = parsed.groupCount;
@@ -48,6 +49,9 @@ export class Regex {
     this.slots = new StaticArray<i32>(prog.slotCount);
     const root = parsed.root!;
     this.anchoredStart = startsAnchored(root);
+    if (prog.needsBacktracking) {
+      this.backtracking = new BacktrackSearch(prog, root, options.utf8, parsed.groupCount, this.firstBytes, options.stepLimit, this.anchoredStart);
+    }
     this.endAnchoredLength = endsAnchored(root) ? maxLength(root, options.utf8) : -1;
     if (!this.anchoredStart) {
       const prefix = prefixLiterals(root, options.utf8);
@@ -159,13 +163,9 @@ export class Regex {
   // ---- engines ----------------------------------------------------------------------------------
 
   private backtrack(ptr: usize, len: i32, start: i32): bool {
-    let bt = this.backtracker;
-    if (bt == null) {
-      bt = new Backtracker(this.prog, this.firstBytes, this.options.stepLimit);
-      this.backtracker = bt;
-    }
-    const found = bt.search(ptr, len, start, this.anchoredStart, this.slots);
-    this.lastMatchExceededLimit = bt.exceededLimit;
+    const search = this.backtracking!;
+    const found = search.search(ptr, len, start, this.slots);
+    this.lastMatchExceededLimit = search.exceededLimit;
     return found;
   }
 
