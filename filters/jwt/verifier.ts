@@ -135,7 +135,7 @@ export class Verification {
     for (let i = 0; i < this.states.length; i++) {
       const state = this.states[i];
       const hit = state.cache.lookup(found);
-      if (hit !== null && this.stateForIssuer(hit.jwt.iss) == state) return this.verifyToken(state, found, state.provider.audiences, null);
+      if (hit !== null && this.stateForIssuer(hit.jwt.iss) == state) return this.acceptCached(state, found, hit, state.provider.audiences);
     }
     return NOT_CACHED;
   }
@@ -150,14 +150,7 @@ export class Verification {
   /** One token against one provider: cache, parse, issuer, time, audiences, then the signature. */
   private verifyToken(state: ProviderState, found: FoundToken, audiences: string[], preParsed: Jwt | null): i32 {
     const cached = state.cache.lookup(found);
-    if (cached !== null) {
-      // The signature and the issuer were checked when the entry was made (the cache is this
-      // provider's own); time and audiences can differ from request to request.
-      const status = this.checkClaims(state.provider, cached.jwt, audiences);
-      if (status != JwtStatus.Ok) return status;
-      this.successes.push(new VerifiedToken(state, found, cached));
-      return JwtStatus.Ok;
-    }
+    if (cached !== null) return this.acceptCached(state, found, cached, audiences);
     let jwt = preParsed;
     if (jwt === null) {
       const parsed = parseJwt(found.token);
@@ -185,6 +178,17 @@ export class Verification {
     const verified = new VerifiedJwt(token, provider);
     state.cache.put(found.token, verified);
     this.successes.push(new VerifiedToken(state, found, verified));
+    return JwtStatus.Ok;
+  }
+
+  /**
+   * A cache hit: the signature and the issuer were checked when the entry was made (the cache is
+   * this provider's own); time and audiences can differ from request to request.
+   */
+  private acceptCached(state: ProviderState, found: FoundToken, cached: VerifiedJwt, audiences: string[]): i32 {
+    const status = this.checkClaims(state.provider, cached.jwt, audiences);
+    if (status != JwtStatus.Ok) return status;
+    this.successes.push(new VerifiedToken(state, found, cached));
     return JwtStatus.Ok;
   }
 
