@@ -14,6 +14,7 @@ import { detectXss } from "./detect-xss";
 import { processRequestBody, bodyProcessorFor } from "./body";
 import { compileByteRegex } from "./regex";
 import { PlanValues } from "./plan";
+import { hasHit } from "./literal-scan";
 import { Macro, compileMacro } from "../seclang/macro";
 
 /** One rule that matched, as logged. */
@@ -50,6 +51,11 @@ class CachedTransform {
   constructor(readonly original: string, readonly result: string) {}
 }
 
+/** Literal hits of a value; holding `value` keeps its address from being reused. */
+class CachedHits {
+  constructor(readonly value: string, readonly hits: StaticArray<u64>) {}
+}
+
 class RemovedTarget {
   idFrom: i64 = 0;
   idTo: i64 = 0;
@@ -79,6 +85,7 @@ export class Evaluation {
   private matchedVarsA: Collection;
   private matchedVarsB: Collection;
   private transformCache: Map<u64, CachedTransform>;
+  private hitsCache: Map<u64, CachedHits>;
   private ruleMatches: Collection = new Collection();
   private currentRule: Rule | null = null;
   /** The operator argument with macros expanded, once per rule evaluation. */
@@ -100,12 +107,14 @@ export class Evaluation {
     this.matchedVarsA = recycled != null ? recycled.matchedVarsA : new Collection();
     this.matchedVarsB = recycled != null ? recycled.matchedVarsB : new Collection();
     this.transformCache = recycled != null ? recycled.transformCache : new Map<u64, CachedTransform>();
+    this.hitsCache = recycled != null ? recycled.hitsCache : new Map<u64, CachedHits>();
     this.mode = rules.mode;
     this.bodyAccess = rules.requestBodyAccess;
     if (recycled != null) {
       // Plan values of the previous request belong to older generations.
       this.generation = recycled.generation + 1;
       if (this.transformCache.size > 0) this.transformCache.clear();
+      if (this.hitsCache.size > 0) this.hitsCache.clear();
     }
   }
 
@@ -217,10 +226,13 @@ export class Evaluation {
   private matchPlan(rule: Rule): bool {
     const tx = this.tx;
     const values = this.planValues(rule);
+    const slot = rule.literalSlot;
     let found: Collection | null = null;
     let lastName = "";
     let lastValue = "";
     for (let k = 0; k < values.length; k++) {
+      // None of the rule's required literals occurs in this value: its operator cannot match.
+      if (slot >= 0 && !hasHit(unchecked(values.hits[k]), slot)) continue;
       const value = unchecked(values.values[k]);
       if (!this.test(rule, value)) continue;
       const name = values.name(k);
@@ -255,6 +267,11 @@ export class Evaluation {
     if (rule.transforms.length > 0) {
       for (let k = 0; k < values.length; k++) unchecked(values.values[k] = this.transformed(rule, unchecked(values.values[k])));
     }
+    const scanner = unchecked(this.rules.planScanner[rule.planId]);
+    if (scanner >= 0) {
+      values.hits.length = values.length;
+      for (let k = 0; k < values.length; k++) unchecked(values.hits[k] = this.literalHits(scanner, unchecked(values.values[k])));
+    }
     return values!;
   }
 
@@ -270,6 +287,21 @@ export class Evaluation {
       if (r.tag.length > 0 ? rule.hasTag(r.tag) : rule.id >= r.idFrom && rule.id <= r.idTo) return true;
     }
     return false;
+  }
+
+  /** Which rules of a scanner have a literal in `value`, scanned once per request per value and scanner. */
+  private literalHits(scanner: i32, value: string): StaticArray<u64> {
+    const key = (<u64>scanner << 32) | <u64>(<u32>changetype<usize>(value));
+    const cache = this.hitsCache;
+    if (cache.has(key)) {
+      const hit = cache.get(key);
+      if (changetype<usize>(hit.value) == changetype<usize>(value)) return hit.hits;
+    }
+    const s = unchecked(this.rules.scanners[scanner]);
+    const hits = s.newHits();
+    s.scan(value, hits);
+    cache.set(key, new CachedHits(value, hits));
+    return hits;
   }
 
   /** The value after the rule's transformations, computed once per request per value and t: list. */

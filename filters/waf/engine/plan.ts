@@ -1,14 +1,18 @@
 // Target plans: rules whose targets (with exclusions) and transformation list are the same share
 // one plan id, assigned at load time. A request resolves and transforms a plan's values once and
 // every rule with that plan reuses them until the request data changes (body parsed, ctl:...).
-import { Rule, Target, Var, varName } from "../seclang/model";
+import { Rule, Target, Var, Op, varName } from "../seclang/model";
 import { RuleSet } from "../seclang/ruleset";
 import { Resolved } from "./variables";
+import { LiteralScan } from "./literal-scan";
+import { requiredLiterals } from "./literals";
 
 /** One plan's values in one request: names (prefix + key) and transformed values. */
 export class PlanValues extends Resolved {
   /** The evaluation generation these values belong to; -1 before the first use. */
   generation: i32 = -1;
+  /** Per value, the rule slots of the plan's literal scanner whose literals occur in it (see ruleLiterals). */
+  hits: Array<StaticArray<u64>> = [];
 }
 
 /** Variables whose values change while rules run (TX, match state, ...): never cached. */
@@ -49,15 +53,71 @@ function assign(rule: Rule, ids: Map<string, i32>): void {
   rule.planId = ids.get(key);
 }
 
-/** Gives every rule (chain links too) its plan id; sets.planCount. */
+/**
+ * The literals one of which a value must contain for the rule's operator to match it, or null
+ * (@rx without nameable literals, negated or macro operators, other operators).
+ */
+function ruleLiterals(rule: Rule): string[] | null {
+  const op = rule.operator;
+  if (op.negated || op.argumentIsMacro) return null;
+  // @pm is a phrase scan already: prefiltering it would only repeat its work.
+  if (op.op == Op.rx) return op.regex != null ? requiredLiterals(op.argument) : null;
+  return null;
+}
+
+/** A scanner pays off when it answers for several rules at once; with fewer, each rule's own regex prefilter is cheaper. */
+const MIN_RULES_PER_SCANNER: i32 = 3;
+
+class ChainRules {
+  rules: Rule[] = [];
+  literals: Array<string[]> = [];
+}
+
+/**
+ * Gives every rule (chain links too) its plan id, and rules with literals a slot in the literal
+ * scanner of their transformation chain; sets planCount, planScanner and scanners.
+ */
 export function assignPlans(set: RuleSet): void {
   const ids = new Map<string, i32>();
+  const chains = new Map<string, ChainRules>();
+  const chainOrder: string[] = [];
+  const planScanner: i32[] = [];
   for (let p = 1; p < set.phases.length; p++) {
     const list = set.phases[p];
     for (let i = 0; i < list.length; i++) {
       let r: Rule | null = list[i];
-      while (r != null) { assign(r!, ids); r = r!.chained; }
+      while (r != null) {
+        const rule = r!;
+        assign(rule, ids);
+        r = rule.chained;
+        rule.literalSlot = -1;
+        if (rule.planId < 0) continue;
+        while (planScanner.length <= rule.planId) planScanner.push(-1);
+        const literals = ruleLiterals(rule);
+        if (literals == null) continue;
+        const chain = rule.transforms.join(",");
+        if (!chains.has(chain)) { chains.set(chain, new ChainRules()); chainOrder.push(chain); }
+        const entry = chains.get(chain);
+        entry.rules.push(rule);
+        entry.literals.push(literals!);
+      }
     }
   }
+  for (let c = 0; c < chainOrder.length; c++) {
+    const entry = chains.get(chainOrder[c]);
+    if (entry.rules.length < MIN_RULES_PER_SCANNER) continue;
+    const id = set.scanners.length;
+    const scanner = new LiteralScan();
+    for (let i = 0; i < entry.rules.length; i++) {
+      const rule = entry.rules[i];
+      planScanner[rule.planId] = id;
+      rule.literalSlot = i;
+      const literals = entry.literals[i];
+      for (let k = 0; k < literals.length; k++) scanner.add(literals[k], i);
+    }
+    scanner.build();
+    set.scanners.push(scanner);
+  }
   set.planCount = ids.size;
+  set.planScanner = planScanner;
 }

@@ -30,6 +30,15 @@ export function transformName(t: i32): string {
   return t < NAMES.length ? NAMES[t] : "unknown";
 }
 
+// Transformations are leaves (none calls another while building), so they share one builder: a
+// request runs hundreds of them, and each fresh builder is two allocations.
+const scratch = new ByteBuilder(256);
+
+function emptyBuilder(capacity: i32): ByteBuilder {
+  scratch.length = 0;
+  return scratch;
+}
+
 export function applyTransform(t: i32, s: string): string {
   switch (t) {
     case T.none: return s;
@@ -87,7 +96,7 @@ export function applyTransform(t: i32, s: string): string {
 function urlDecode(s: string, unicode: bool): string {
   if (s.indexOf("%") < 0 && s.indexOf("+") < 0) return s;
   const len = s.length;
-  const out = new ByteBuilder(len);
+  const out = emptyBuilder(len);
   let i = 0;
   while (i < len) {
     const c = s.charCodeAt(i);
@@ -123,7 +132,7 @@ function urlDecode(s: string, unicode: bool): string {
 }
 
 function urlEncode(s: string): string {
-  const out = new ByteBuilder(s.length * 2);
+  const out = emptyBuilder(s.length * 2);
   const HEX = "0123456789abcdef";
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -137,7 +146,7 @@ function urlEncode(s: string): string {
 function htmlEntityDecode(s: string): string {
   if (s.indexOf("&") < 0) return s;
   const len = s.length;
-  const out = new ByteBuilder(len);
+  const out = emptyBuilder(len);
   let i = 0;
   while (i < len) {
     const c = s.charCodeAt(i);
@@ -180,7 +189,7 @@ function utf8toUnicode(s: string): string {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) { ascii = false; break; }
   if (ascii) return s;
   const len = s.length;
-  const out = new ByteBuilder(len + 16);
+  const out = emptyBuilder(len + 16);
   const HEX = "0123456789abcdef";
   let i = 0;
   while (i < len) {
@@ -207,7 +216,7 @@ function removeBytes(s: string, a: i32, b: i32): string {
   let found = false;
   for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c == a || c == b) { found = true; break; } }
   if (!found) return s;
-  const out = new ByteBuilder(s.length);
+  const out = emptyBuilder(s.length);
   for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c != a && c != b) out.push(c); }
   return out.toString();
 }
@@ -217,7 +226,7 @@ function removeBytes(s: string, a: i32, b: i32): string {
 function jsDecode(s: string): string {
   if (s.indexOf("\\") < 0) return s;
   const len = s.length;
-  const out = new ByteBuilder(len);
+  const out = emptyBuilder(len);
   let i = 0;
   while (i < len) {
     const c = s.charCodeAt(i);
@@ -250,7 +259,7 @@ function jsDecode(s: string): string {
 function cssDecode(s: string): string {
   if (s.indexOf("\\") < 0) return s;
   const len = s.length;
-  const out = new ByteBuilder(len);
+  const out = emptyBuilder(len);
   let i = 0;
   while (i < len) {
     const c = s.charCodeAt(i);
@@ -274,8 +283,25 @@ function cssDecode(s: string): string {
   return out.toString();
 }
 
+/** cmdLine would return its input unchanged: no quote, caret, backslash, separator, upper case or space to squeeze. */
+function cmdLineIsIdentity(s: string): bool {
+  const len = s.length;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 34 || c == 39 || c == 92 || c == 94 || c == 44 || c == 59 || c == 9 || c == 10 || c == 13 || (c >= 65 && c <= 90)) return false;
+    if (c == 32) {
+      if (i + 1 < len) {
+        const n = s.charCodeAt(i + 1);
+        if (n == 32 || n == 47 || n == 40) return false;
+      }
+    }
+  }
+  return true;
+}
+
 function cmdLine(s: string): string {
-  const out = new ByteBuilder(s.length);
+  if (cmdLineIsIdentity(s)) return s;
+  const out = emptyBuilder(s.length);
   let space = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -294,7 +320,13 @@ function cmdLine(s: string): string {
 @inline function isWs(c: i32): bool { return isSpace(c) || c == 160; }
 
 function compressWhitespace(s: string): string {
-  const out = new ByteBuilder(s.length);
+  let identity = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isWs(c) && (c != 32 || (i + 1 < s.length && isWs(s.charCodeAt(i + 1))))) { identity = false; break; }
+  }
+  if (identity) return s;
+  const out = emptyBuilder(s.length);
   let inSpace = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -304,7 +336,10 @@ function compressWhitespace(s: string): string {
 }
 
 function removeWhitespace(s: string): string {
-  const out = new ByteBuilder(s.length);
+  let identity = true;
+  for (let i = 0; i < s.length; i++) if (isWs(s.charCodeAt(i))) { identity = false; break; }
+  if (identity) return s;
+  const out = emptyBuilder(s.length);
   for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (!isWs(c)) out.push(c); }
   return out.toString();
 }
@@ -333,7 +368,7 @@ function normalizePath(input: string, windows: bool): string {
 
 function replaceComments(s: string): string {
   if (s.indexOf("/*") < 0) return s;
-  const out = new ByteBuilder(s.length);
+  const out = emptyBuilder(s.length);
   let i = 0;
   const len = s.length;
   while (i < len) {
@@ -351,7 +386,7 @@ function replaceComments(s: string): string {
 }
 
 function removeComments(s: string): string {
-  const out = new ByteBuilder(s.length);
+  const out = emptyBuilder(s.length);
   let i = 0;
   const len = s.length;
   while (i < len) {
@@ -392,7 +427,7 @@ function hexEncode(s: string): string {
 }
 
 function hexDecode(s: string): string {
-  const out = new ByteBuilder(s.length >> 1);
+  const out = emptyBuilder(s.length >> 1);
   for (let i = 0; i + 1 < s.length; i += 2) {
     const h = hexValue(s.charCodeAt(i)), l = hexValue(s.charCodeAt(i + 1));
     if (h < 0 || l < 0) break;
@@ -402,7 +437,7 @@ function hexDecode(s: string): string {
 }
 
 function sqlHexDecode(s: string): string {
-  const out = new ByteBuilder(s.length);
+  const out = emptyBuilder(s.length);
   let i = 0;
   while (i < s.length) {
     if (s.charCodeAt(i) == 48 && i + 1 < s.length && (s.charCodeAt(i + 1) | 32) == 120 && i + 3 < s.length && isHex(s.charCodeAt(i + 2)) && isHex(s.charCodeAt(i + 3))) {
@@ -430,7 +465,7 @@ function sqlHexDecode(s: string): string {
 
 /** Decodes until the first invalid character (strict) or skipping them (Ext), as ModSecurity does. */
 function base64Decode(s: string, forgiving: bool): string {
-  const out = new ByteBuilder((s.length * 3) >> 2);
+  const out = emptyBuilder((s.length * 3) >> 2);
   let acc = 0;
   let bits = 0;
   for (let i = 0; i < s.length; i++) {
@@ -447,7 +482,7 @@ function base64Decode(s: string, forgiving: bool): string {
 
 function base64Encode(s: string): string {
   const A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const out = new ByteBuilder(((s.length + 2) / 3) * 4);
+  const out = emptyBuilder(((s.length + 2) / 3) * 4);
   let i = 0;
   for (; i + 2 < s.length; i += 3) {
     const n = (s.charCodeAt(i) << 16) | (s.charCodeAt(i + 1) << 8) | s.charCodeAt(i + 2);

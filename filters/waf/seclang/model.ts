@@ -100,6 +100,8 @@ export class Operator {
   argumentMacro: Macro | null = null;
   regex: Regex | null = null;
   matcher: Matcher | null = null;
+  /** @pm / @pmFromFile phrases. */
+  phrases: string[] = [];
   /** @validateByteRange: 256 allowed flags. */
   byteRanges: StaticArray<bool> | null = null;
   /** @ipMatch: [network, mask] pairs of IPv4 (as u32) networks; IPv6 literals kept as strings. */
@@ -157,6 +159,8 @@ export class Rule {
   transformChainId: i32 = -1;
   /** Shared target plan (engine/plan.ts), -1 when its targets must be resolved per evaluation. */
   planId: i32 = -1;
+  /** Its bit in the literal scanner of its plan (engine/plan.ts), -1 when its values are not prefiltered. */
+  literalSlot: i32 = -1;
   disruptive: Disruptive = Disruptive.none;
   status: i32 = 0;
   msg: string = "";

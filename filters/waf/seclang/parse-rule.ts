@@ -144,7 +144,8 @@ export function parseOperator(text: string, ctx: ParseContext): Operator {
       break;
     }
     case Op.pm: {
-      op.matcher = new Matcher(splitPhrases(op.argument));
+      op.phrases = splitPhrases(op.argument);
+      op.matcher = new Matcher(op.phrases);
       break;
     }
     case Op.pmFromFile: {
@@ -162,6 +163,7 @@ export function parseOperator(text: string, ctx: ParseContext): Operator {
           phrases.push(line);
         }
       }
+      op.phrases = phrases;
       op.matcher = new Matcher(phrases);
       break;
     }

@@ -5,6 +5,7 @@ import { Rule, Disruptive, Target } from "./model";
 import { ParseContext, FileSet, parseTargets, parseOperator, splitActions, applyActions, parseLeadingInt, baseName } from "./parse-rule";
 import { asciiLower } from "../engine/bytes";
 import { assignPlans } from "../engine/plan";
+import { LiteralScan } from "../engine/literal-scan";
 
 export enum EngineMode { On, DetectionOnly, Off }
 
@@ -22,6 +23,9 @@ export class RuleSet {
   ruleCount: i32 = 0;
   /** Number of distinct target plans (engine/plan.ts). */
   planCount: i32 = 0;
+  /** Per plan id, the literal scanner of its transformation chain (index in scanners), -1 if none. */
+  planScanner: i32[] = [];
+  scanners: LiteralScan[] = [];
 }
 
 class PendingUpdate {

@@ -1,37 +1,30 @@
-// Profiles the WAF on the bench's benign corpus: `npx tsx filters/waf/test/support/profile.ts [benign|attack] [rounds]`.
-// Run under `node --cpu-prof` (e.g. `node --cpu-prof --import tsx ...`) to see where the time goes; the
-// module is built with a name section so wasm functions carry their AssemblyScript names.
+// Measures (and with `node --cpu-prof`, profiles) the WAF on the bench's corpora through the
+// embedded host:  npx tsx filters/waf/test/support/profile.ts [benign|attack] [rounds] [baseline.wasm]
+// Prints CPU µs per request above the no-op filter per round; with a baseline .wasm (e.g. an
+// older build) both run interleaved in the same process, so a loaded machine hits both alike.
+// The module is built with a name section, so V8 profiles show AssemblyScript function names.
 import path from "node:path";
-import type { HeaderList } from "../../../../harness/host/api.ts";
+import type { HeaderList, Plugin } from "../../../../harness/host/api.ts";
 import { createFilterChain, createManualClock, loadPlugin, SharedState } from "../../../../harness/host/index.ts";
 import { compileFilter, PACKAGE_ROOT } from "../../../../harness/build/compile.ts";
 import { embedCrs, DEFAULT_CRS_RULES_DIR, DEFAULT_CRS_SETUP } from "../../../../harness/build/crs.ts";
-import { NULL_SINK, RESPONSE_HEADERS } from "../../../../bench/support/stream-cost.ts";
+import { buildWasm } from "../../../../test/support/build.ts";
+import { NULL_SINK, RESPONSE_HEADERS, median } from "../../../../bench/support/stream-cost.ts";
 import { envoyRejects } from "./crs-filter.ts";
 import { attackCorpus, benignCorpus } from "./corpus.ts";
 import type { FtwRequest } from "./ftw.ts";
 
-function toStream(req: FtwRequest): { headers: HeaderList; body: Uint8Array | null } {
+type Stream = { headers: HeaderList; body: Uint8Array | null };
+
+function toStream(req: FtwRequest): Stream {
   const host = req.headers.find(([k]) => k.toLowerCase() === "host")?.[1] ?? "";
   const headers: HeaderList = [[":method", req.method], [":path", req.uri], [":authority", host], [":scheme", "http"]];
   for (const [k, v] of req.headers) if (k.toLowerCase() !== "host") headers.push([k.toLowerCase(), v]);
   return { headers, body: req.body.length > 0 ? new Uint8Array(req.body) : null };
 }
 
-const which = process.argv[2] ?? "benign";
-const rounds = Number(process.argv[3] ?? 10);
-const entry = path.join(PACKAGE_ROOT, ".cache/waf-crs/index.ts");
-await embedCrs(DEFAULT_CRS_RULES_DIR, DEFAULT_CRS_SETUP, entry);
-const wasm = path.join(PACKAGE_ROOT, ".cache/waf-profile.wasm");
-await compileFilter(entry, wasm, { target: "release", extraArgs: ["--debug"] });
-const corpus = (which === "attack" ? attackCorpus(8) : benignCorpus(600, 7)).filter((r) => envoyRejects(r) === "");
-const waf = await loadPlugin({
-  wasm, config: JSON.stringify({ include_crs: true, crs: { paranoia_level: 1 } }),
-  clock: createManualClock(), sharedState: new SharedState(),
-});
-const chain = createFilterChain([waf]);
-const streams = corpus.map(toStream);
-for (let round = 0; round < rounds; round++) {
+async function cpuMicrosPerRequest(plugin: Plugin, streams: Stream[]): Promise<number> {
+  const chain = createFilterChain([plugin]);
   const start = process.cpuUsage();
   for (const [i, s] of streams.entries()) {
     const stream = chain.newStream({ remoteAddress: `198.51.100.${i % 200}:4000`, localAddress: "127.0.0.1:10000", protocol: "HTTP/1.1" }, NULL_SINK);
@@ -41,6 +34,35 @@ for (let round = 0; round < rounds; round++) {
     await stream.finished;
   }
   const used = process.cpuUsage(start);
-  console.log(`round ${round}: ${((used.user + used.system) / streams.length).toFixed(0)} CPU µs/request (${streams.length} requests)`);
+  return (used.user + used.system) / streams.length;
 }
-await waf.close();
+
+const [which = "benign", roundsText = "10", baselineWasm] = process.argv.slice(2);
+const rounds = Number(roundsText);
+const entry = path.join(PACKAGE_ROOT, ".cache/waf-crs/index.ts");
+await embedCrs(DEFAULT_CRS_RULES_DIR, DEFAULT_CRS_SETUP, entry);
+const wasm = path.join(PACKAGE_ROOT, ".cache/waf-profile.wasm");
+await compileFilter(entry, wasm, { target: "release", extraArgs: ["--debug"] });
+const corpus = (which === "attack" ? attackCorpus(8) : benignCorpus(600, 7)).filter((r) => envoyRejects(r) === "");
+const streams = corpus.map(toStream);
+const config = JSON.stringify({ include_crs: true, crs: { paranoia_level: 1 } });
+const load = (file: string) => loadPlugin({ wasm: file, config, clock: createManualClock(), sharedState: new SharedState() });
+const waf = await load(wasm);
+const baseline = baselineWasm ? await load(baselineWasm) : null;
+const noop = await load(await buildWasm("bench/fixtures/noop/index.ts"));
+const added: number[] = [];
+const baselineAdded: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  const floor = await cpuMicrosPerRequest(noop, streams);
+  const cost = await cpuMicrosPerRequest(waf, streams) - floor;
+  added.push(cost);
+  let line = `round ${round}: ${cost.toFixed(0)} CPU µs/request above the no-op filter`;
+  if (baseline) {
+    const base = await cpuMicrosPerRequest(baseline, streams) - floor;
+    baselineAdded.push(base);
+    line += `, baseline ${base.toFixed(0)} (${(base / cost).toFixed(2)}× faster)`;
+  }
+  console.log(`${line} (${which}, ${streams.length} requests)`);
+}
+if (baseline) console.log(`median: ${median(added).toFixed(0)} µs vs baseline ${median(baselineAdded).toFixed(0)} µs: ${(median(baselineAdded) / median(added)).toFixed(2)}× faster`);
+await Promise.all([waf.close(), noop.close(), baseline?.close()]);

@@ -1,0 +1,162 @@
+// One Aho–Corasick pass over a value finds every rule (by slot) whose required literals occur in
+// it, case-insensitively: the rules of one transformation chain share a scanner, so a value is
+// scanned once for all of them instead of once per rule. After build() the automaton is a dense
+// table over byte classes (bytes no literal holds share class 0): one load per input byte.
+import { lowerByte } from "./bytes";
+
+export class LiteralScan {
+  private firstChild: i32[] = [-1];
+  private nextSibling: i32[] = [-1];
+  private label: i32[] = [-1];
+  private fail: i32[] = [0];
+  /** Nearest state on the failure chain (itself excluded) that ends a literal, 0 if none. */
+  private dictionary: i32[] = [0];
+  /** Slots of the rules whose literal ends at a state: slotsAt[state] (null: none). */
+  private slotsAt: Array<i32[] | null> = [null];
+  private root: StaticArray<i32> = new StaticArray<i32>(256);
+  /** byteClass[b]: column of (lower-cased) byte b in the table; 0 for bytes in no literal. */
+  private byteClass: StaticArray<u8> = new StaticArray<u8>(256);
+  private classCount: i32 = 1;
+  /** next state = table[state * classCount + class]. */
+  private table: StaticArray<i32> = new StaticArray<i32>(0);
+  /** Per state, the scan that last reported it: a state's slots are marked once per scan. */
+  private seen: i32[] = [0];
+  private stamp: i32 = 0;
+  /** Number of rule slots (bits in a hit set). */
+  slotCount: i32 = 0;
+
+  add(literal: string, slot: i32): void {
+    if (slot >= this.slotCount) this.slotCount = slot + 1;
+    let state = 0;
+    for (let i = 0; i < literal.length; i++) {
+      const c = lowerByte(literal.charCodeAt(i)) & 0xff;
+      let next = this.child(state, c);
+      if (next < 0) {
+        next = this.label.length;
+        this.label.push(c);
+        this.firstChild.push(-1);
+        this.nextSibling.push(this.firstChild[state]);
+        this.firstChild[state] = next;
+        this.fail.push(0);
+        this.dictionary.push(0);
+        this.slotsAt.push(null);
+        this.seen.push(0);
+      }
+      state = next;
+    }
+    let slots = this.slotsAt[state];
+    if (slots == null) { slots = []; this.slotsAt[state] = slots; }
+    if (!slots.includes(slot)) slots.push(slot);
+  }
+
+  get stateCount(): i32 { return this.label.length; }
+
+  /** Computes failure and dictionary links and the transition table; call once after the last add. */
+  build(): void {
+    for (let c = 0; c < 256; c++) unchecked(this.root[c] = 0);
+    const queue: i32[] = [];
+    let k = this.firstChild[0];
+    while (k >= 0) {
+      this.root[this.label[k]] = k;
+      queue.push(k);
+      k = this.nextSibling[k];
+    }
+    let head = 0;
+    while (head < queue.length) {
+      const state = queue[head++];
+      let child = this.firstChild[state];
+      while (child >= 0) {
+        const c = this.label[child];
+        let f = this.fail[state];
+        let target = 0;
+        while (true) {
+          const t = f == 0 ? this.root[c] : this.child(f, c);
+          if (t > 0 && t != child) { target = t; break; }
+          if (f == 0) break;
+          f = this.fail[f];
+        }
+        this.fail[child] = target;
+        this.dictionary[child] = this.slotsAt[target] != null ? target : this.dictionary[target];
+        queue.push(child);
+        child = this.nextSibling[child];
+      }
+    }
+    this.buildTable(queue);
+  }
+
+  private buildTable(bfsOrder: i32[]): void {
+    for (let b = 0; b < 256; b++) this.byteClass[b] = 0;
+    let classes = 1;
+    for (let s = 1; s < this.label.length; s++) {
+      const c = this.label[s];
+      if (this.byteClass[c] == 0) { this.byteClass[c] = <u8>classes; classes++; }
+    }
+    // Upper-case letters read as their lower-case class.
+    for (let b = 65; b <= 90; b++) this.byteClass[b] = this.byteClass[b + 32];
+    this.classCount = classes;
+    const table = new StaticArray<i32>(this.label.length * classes);
+    // Root row: its children, else stay at the root.
+    for (let c = 0; c < 256; c++) {
+      const cls = <i32>this.byteClass[c];
+      if (cls != 0 && (c < 65 || c > 90)) table[cls] = this.root[c];
+    }
+    // Other rows in breadth-first order: a child where one exists, else the failure state's move
+    // (already filled, as failure states are shallower).
+    for (let q = 0; q < bfsOrder.length; q++) {
+      const s = bfsOrder[q];
+      const row = s * classes;
+      const failRow = this.fail[s] * classes;
+      for (let cls = 1; cls < classes; cls++) table[row + cls] = table[failRow + cls];
+      let k = this.firstChild[s];
+      while (k >= 0) {
+        table[row + <i32>this.byteClass[this.label[k]]] = k;
+        k = this.nextSibling[k];
+      }
+    }
+    this.table = table;
+  }
+
+  /** A hit set with room for every slot, all clear. */
+  newHits(): StaticArray<u64> {
+    return new StaticArray<u64>((this.slotCount + 63) >> 6);
+  }
+
+  /** Sets the bit of every slot one of whose literals occurs in `s`. */
+  scan(s: string, hits: StaticArray<u64>): void {
+    const stamp = ++this.stamp;
+    let state = 0;
+    const len = s.length;
+    const p = changetype<usize>(s);
+    const table = this.table;
+    const classes = this.classCount;
+    const byteClass = this.byteClass;
+    for (let i = 0; i < len; i++) {
+      const cls = <i32>unchecked(byteClass[load<u16>(p + (<usize>i << 1)) & 0xff]);
+      state = unchecked(table[state * classes + cls]);
+      if (state == 0) continue;
+      let o = unchecked(this.slotsAt[state]) != null ? state : unchecked(this.dictionary[state]);
+      while (o > 0 && unchecked(this.seen[o]) != stamp) {
+        unchecked(this.seen[o] = stamp);
+        const slots = unchecked(this.slotsAt[o])!;
+        for (let j = 0; j < slots.length; j++) {
+          const slot = unchecked(slots[j]);
+          unchecked(hits[slot >> 6] |= (<u64>1) << <u64>(slot & 63));
+        }
+        o = unchecked(this.dictionary[o]);
+      }
+    }
+  }
+
+  private child(state: i32, c: i32): i32 {
+    let k = unchecked(this.firstChild[state]);
+    while (k >= 0) {
+      if (unchecked(this.label[k]) == c) return k;
+      k = unchecked(this.nextSibling[k]);
+    }
+    return -1;
+  }
+}
+
+@inline export function hasHit(hits: StaticArray<u64>, slot: i32): bool {
+  return (unchecked(hits[slot >> 6]) & ((<u64>1) << <u64>(slot & 63))) != 0;
+}
