@@ -1,13 +1,16 @@
 // Searching with a pattern that needs the backtracker, without backtracking where no match can be.
 //   1. A lazy DFA over the loosened pattern (a regular superset, see loosen.ts) scans forward:
 //      no loosened match means no match (the common case: benign input), in linear time.
-//   2. Otherwise a lazy DFA over the loosened pattern compiled in reverse reads a window of the
-//      input backwards, from just past that loosened match, and marks every position in the
-//      window where a loosened match can start: the only positions where a real match can start.
+//   2. Otherwise a lazy DFA over the loosened pattern compiled in reverse reads the input
+//      backwards from the end of that earliest loosened match, as far back as a loosened match
+//      can reach, and marks every position where one can start: the only positions before that
+//      end where a real match can start.
 //   3. The backtracker runs anchored at those positions, left to right, sharing one step budget,
 //      so the first success is the leftmost-first match an unanchored backtracking search finds.
-//      If none succeeds, steps 1-3 go on after the window (windows grow, so the work stays linear
-//      in the input whether the match is near the start, far away, or absent).
+//      If none succeeds, steps 1-3 go on from that end. Each byte is read about once forwards and
+//      a few times backwards, so the work stays linear in the input.
+// A leading X* / X*? of one byte class is left out of the search (see leading-run.ts); exec then
+// runs the whole pattern once, at the start that gives.
 // If the loosened pattern does not compile (too large once backreferences are expanded), the
 // backtracker runs alone, as before.
 import { ByteClasses, firstByteTable } from "./analysis";
@@ -15,25 +18,45 @@ import { Node } from "./ast";
 import { Backtracker } from "./backtrack";
 import { Compiler } from "./compiler";
 import { LazyDFA } from "./dfa";
+import { LeadingRun, splitLeadingRun } from "./leading-run";
 import { loosen } from "./loosen";
 import { Program } from "./program";
 
-/** The first window reaches this far past the end of the first loosened match; each next one is twice as long. */
-const FIRST_WINDOW: i32 = 256;
-const MAX_WINDOW: i32 = 64 * 1024;
+/**
+ * How far past the earliest loosened match a window reaches (it doubles from one window to the
+ * next): further means fewer windows but more bytes read twice when the first candidate matches.
+ */
+const FIRST_LOOKAHEAD: i32 = 32;
+const MAX_LOOKAHEAD: i32 = 4096;
 
 export class BacktrackSearch {
   /** Set by search(): the step limit (or the backtracker's stack cap) was reached. */
   exceededLimit: bool = false;
+  /** Runs the searched pattern: the whole one, or Y when it starts with a leading run X*. */
   private readonly backtracker: Backtracker;
+  private leadingRun: LeadingRun | null = null;
+  /** With a leading run: the whole pattern, for exec's groups. */
+  private wholeBacktracker: Backtracker | null = null;
   private forward: LazyDFA | null = null;
   private forwardFirstBytes: StaticArray<u8> | null = null;
   private reverse: LazyDFA | null = null;
   private starts: StaticArray<u32> = new StaticArray<u32>(32);
 
   constructor(prog: Program, root: Node, utf8: bool, groupCount: i32, firstBytes: StaticArray<u8> | null, private readonly stepLimit: i32, private readonly anchoredStart: bool) {
-    this.backtracker = new Backtracker(prog, firstBytes, stepLimit);
-    const loose = loosen(root, utf8);
+    let searched = root;
+    let searchedProgram = prog;
+    const run: LeadingRun | null = anchoredStart ? null : splitLeadingRun(root, utf8);
+    if (run != null) {
+      const rest: Program | null = new Compiler(utf8, true, groupCount).compile(run.rest).program;
+      if (rest != null) {
+        searched = run.rest;
+        searchedProgram = rest;
+        this.leadingRun = run;
+        this.wholeBacktracker = new Backtracker(prog, null, stepLimit);
+      }
+    }
+    this.backtracker = new Backtracker(searchedProgram, firstBytes, stepLimit);
+    const loose = loosen(searched, utf8);
     const forward: Program | null = new Compiler(utf8, false, groupCount).compile(loose).program;
     // Anchored, the only candidate is the start: no reverse scan.
     const reverse: Program | null = anchoredStart ? null : new Compiler(utf8, false, groupCount, true).compile(loose).program;
@@ -44,30 +67,61 @@ export class BacktrackSearch {
     }
   }
 
-  /** Leftmost-first match in input[from..len), groups into `out`; false if none or the step limit was hit. */
-  search(input: usize, len: i32, from: i32, out: StaticArray<i32>): bool {
+  /**
+   * Whether there is a match in input[from..len); with `exact`, the leftmost-first one with its
+   * groups in `out`. False if none or the step limit was hit.
+   */
+  search(input: usize, len: i32, from: i32, out: StaticArray<i32>, exact: bool): bool {
+    if (!this.searchStart(input, len, from, out)) return false;
+    const run = this.leadingRun;
+    if (!exact || run == null) return true;
+    // The whole pattern's leftmost match starts at the beginning of the run of X bytes before Y's.
+    let start = this.matchStart;
+    const bytes = changetype<usize>(run.bytes);
+    while (start > from && load<u8>(bytes + <usize>load<u8>(input + <usize>(start - 1))) != 0) start--;
+    const whole = this.wholeBacktracker!;
+    const found = whole.search(input, len, start, true, out, this.budgetLeft);
+    this.exceededLimit = whole.exceededLimit;
+    return found;
+  }
+
+  /** Where the match found by searchStart begins. */
+  private matchStart: i32 = 0;
+
+  /** The leftmost-first match of the searched pattern, its start in matchStart. */
+  private searchStart(input: usize, len: i32, from: i32, out: StaticArray<i32>): bool {
     this.exceededLimit = false;
+    this.budgetLeft = this.stepLimit;
     const bt = this.backtracker;
     const forward = this.forward;
-    if (forward == null) return this.finish(bt.search(input, len, from, this.anchoredStart, out));
+    if (forward == null) {
+      // Without the DFAs the backtracker searches on its own.
+      const found = bt.search(input, len, from, this.anchoredStart, out);
+      this.matchStart = unchecked(out[0]);
+      this.budgetLeft = max(0, this.stepLimit - bt.steps);
+      return this.finish(found);
+    }
     if (this.reverse == null) {
       if (forward.earliestMatchEnd(input, len, from, this.forwardFirstBytes) < 0) return false;
-      return this.finish(bt.search(input, len, from, true, out));
+      this.matchStart = from;
+      const found = bt.search(input, len, from, true, out);
+      this.budgetLeft = max(0, this.stepLimit - bt.steps);
+      return this.finish(found);
     }
-    let budget = this.stepLimit;
+    let budget = this.budgetLeft;
     let windowStart = from;
-    let window = FIRST_WINDOW;
+    let lookahead = FIRST_LOOKAHEAD;
     while (true) {
       // No loosened match starting in [windowStart, len): no match at all.
       const end = forward.earliestMatchEnd(input, len, windowStart, this.forwardFirstBytes);
       if (end < 0) return false;
-      const windowEnd = min(len, end + window);
-      const found = this.searchWindow(input, len, windowStart, windowEnd, out, budget);
+      const windowEnd = min(len, max(end, windowStart + 1) + lookahead);
+      const found = this.searchWindow(input, len, windowStart, windowEnd, end, out, budget);
       if (found || bt.exceededLimit) return this.finish(found);
       budget = this.budgetLeft;
       if (windowEnd >= len) return false;
       windowStart = windowEnd;
-      window = min(window << 1, MAX_WINDOW);
+      lookahead = min(lookahead << 1, MAX_LOOKAHEAD);
     }
     return false; // unreachable
   }
@@ -75,7 +129,7 @@ export class BacktrackSearch {
   private budgetLeft: i32 = 0;
 
   /** Runs the backtracker at the possible match starts in [from, to) (and at `to` itself when it is the end). */
-  private searchWindow(input: usize, len: i32, from: i32, to: i32, out: StaticArray<i32>, budget: i32): bool {
+  private searchWindow(input: usize, len: i32, from: i32, to: i32, earliestEnd: i32, out: StaticArray<i32>, budget: i32): bool {
     const words = ((to - from) >> 5) + 1;
     let starts = this.starts;
     if (starts.length < words) {
@@ -85,7 +139,7 @@ export class BacktrackSearch {
       memory.fill(changetype<usize>(starts), 0, <usize>words << 2);
     }
     this.budgetLeft = budget;
-    if (!this.reverse!.markMatchStarts(input, len, from, to, starts)) return false;
+    if (!this.reverse!.markMatchStarts(input, len, from, to, earliestEnd, starts)) return false;
     const last = to == len ? to : to - 1;
     const bt = this.backtracker;
     for (let i = 0; i < words; i++) {
@@ -94,9 +148,10 @@ export class BacktrackSearch {
         const p = from + (i << 5) + <i32>ctz(word);
         if (p > last) return false;
         const found = bt.search(input, len, p, true, out, budget);
-        if (found || bt.exceededLimit) return found;
-        budget -= bt.steps;
+        budget = max(0, budget - bt.steps);
         this.budgetLeft = budget;
+        if (found) this.matchStart = p;
+        if (found || bt.exceededLimit) return found;
         word &= word - 1;
       }
     }
@@ -104,7 +159,8 @@ export class BacktrackSearch {
   }
 
   private finish(found: bool): bool {
-    this.exceededLimit = this.backtracker.exceededLimit;
+    const bt = this.backtracker;
+    this.exceededLimit = bt.exceededLimit;
     return found;
   }
 }

@@ -133,18 +133,27 @@ export class LazyDFA {
 
   /**
    * For a DFA built with reportAllMatches over a pattern compiled in reverse: reads input[from..to)
-   * once, backwards, and sets bit p - from of `starts` for every p in [from, to] where a match of
-   * the forward pattern can start. With to == len that is exactly where a match starts; with
+   * backwards and sets bit p - from of `starts` for every p in [from, to] where a match of the
+   * forward pattern can start. With to == len that is exactly where a match starts; with
    * to < len the scan begins in a state holding every thread (the match may go on past `to` in
    * any way), so it marks a superset: every p from which some match can run through input[p..to).
-   * Returns whether any bit was set.
+   * `earliestEnd`: no match starting at or after `from` ends before it. So below it, once no
+   * partial match is alive (only the restart thread), no earlier start is possible and the scan
+   * stops. Returns whether any bit was set.
    */
-  markMatchStarts(input: usize, len: i32, from: i32, to: i32, starts: StaticArray<u32>): bool {
+  markMatchStarts(input: usize, len: i32, from: i32, to: i32, earliestEnd: i32, starts: StaticArray<u32>): bool {
     const classOf = changetype<usize>(this.classes.classOf);
+    // The states holding only the restart thread (one per context flag). A cache clear makes them
+    // stale: then the scan just goes on to `from`.
+    const clears = this.cacheClears;
+    let restart0 = this.startStateFor(0);
+    let restartNewline = this.prog.hasAssertions ? this.startStateFor(FLAG_PREV_NEWLINE) : restart0;
+    let restartWord = this.prog.hasAssertions ? this.startStateFor(FLAG_PREV_WORD) : restart0;
     // Reading backwards, the scan starts at `to`: the end of the text, or a cut in the middle.
     let s = to == len
       ? this.startStateFor(this.prog.hasAssertions ? FLAG_AT_START | FLAG_PREV_NEWLINE : 0)
       : this.everyThreadState(load<u8>(input + <usize>to));
+    if (this.cacheClears != clears) restart0 = restartNewline = restartWord = -1;
     let table = changetype<usize>(this.table);
     let found = false;
     let p = to;
@@ -160,6 +169,7 @@ export class LazyDFA {
           t = this.computeTransition(s, cls, byte);
           table = changetype<usize>(this.table);
           if (t == UNKNOWN) t = this.lastTransitionMatched ? matchedBefore(this.rebuiltCurrent) : this.rebuiltCurrent;
+          if (this.cacheClears != clears) restart0 = restartNewline = restartWord = -1;
         }
         if (t <= matchedBefore(0) || t == MATCH) {
           const bit = <u32>(p - from);
@@ -173,12 +183,21 @@ export class LazyDFA {
       if (p == from) return found;
       s = t;
       p--;
-      // Tight loop while no transition needs attention.
-      while (p > from) {
+      // Tight loops while no transition needs attention: above earliestEnd without checks, below
+      // it stopping where only the restart thread is alive.
+      while (p > from && p >= earliestEnd) {
         t = load<i32>(table + (<usize>(s + <i32>load<u8>(classOf + <usize>load<u8>(input + <usize>(p - 1)))) << 2));
         if (t < 0) break;
         s = t;
         p--;
+      }
+      if (p < earliestEnd && (s == restart0 || s == restartNewline || s == restartWord)) return found;
+      while (p > from && p < earliestEnd) {
+        t = load<i32>(table + (<usize>(s + <i32>load<u8>(classOf + <usize>load<u8>(input + <usize>(p - 1)))) << 2));
+        if (t < 0) break;
+        s = t;
+        p--;
+        if (s == restart0 || s == restartNewline || s == restartWord) return found;
       }
     }
     return found; // unreachable

@@ -80,7 +80,7 @@ export class Regex {
     if (start < 0 || start > len) return false;
     const from = this.candidateStart(ptr, len, start);
     if (from < 0) return false;
-    if (this.usesBacktracking) return this.backtrack(ptr, len, from);
+    if (this.usesBacktracking) return this.backtrack(ptr, len, from, false);
     return this.getDfa().earliestMatchEnd(ptr, len, from, this.anchoredStart ? null : this.firstBytes) >= 0;
   }
 
@@ -107,7 +107,7 @@ export class Regex {
     const from = this.candidateStart(ptr, len, start);
     if (from < 0) return null;
     if (this.usesBacktracking) {
-      if (!this.backtrack(ptr, len, from)) return null;
+      if (!this.backtrack(ptr, len, from, true)) return null;
     } else {
       if (this.getDfa().earliestMatchEnd(ptr, len, from, this.anchoredStart ? null : this.firstBytes) < 0) return null;
       if (!this.getPike().search(ptr, len, from, this.anchoredStart, this.slots)) return null;
@@ -162,9 +162,10 @@ export class Regex {
 
   // ---- engines ----------------------------------------------------------------------------------
 
-  private backtrack(ptr: usize, len: i32, start: i32): bool {
+  /** `exact`: the match's offsets and groups are wanted, not only whether there is one. */
+  private backtrack(ptr: usize, len: i32, start: i32, exact: bool): bool {
     const search = this.backtracking!;
-    const found = search.search(ptr, len, start, this.slots);
+    const found = search.search(ptr, len, start, this.slots, exact);
     this.lastMatchExceededLimit = search.exceededLimit;
     return found;
   }
