@@ -89,9 +89,18 @@ class WafStream extends HttpContext {
     if (ev.mode == EngineMode.Off) { this.finished = true; return Action.Continue; }
     this.metrics.requests.increment();
     const tx = ev.tx;
-    const headers = this.request.headers;
-    const method = headers.get(":method");
-    const path = headers.get(":path");
+    // One host call for all headers (each get() would be another).
+    const pairs: HeaderPair[] = this.request.headers.entries();
+    let method: string | null = null, path: string | null = null, authority: string | null = null, requestId: string | null = null;
+    let hasHost = false;
+    for (let i = 0; i < pairs.length; i++) {
+      const name = pairs[i].name;
+      if (name == ":method") method = pairs[i].value;
+      else if (name == ":path") path = pairs[i].value;
+      else if (name == ":authority") authority = pairs[i].value;
+      else if (name == "x-request-id" && requestId === null) requestId = pairs[i].value;
+      else if (name == "host") hasHost = true;
+    }
     const protocol = getPropertyString(["request", "protocol"]);
     tx.setRequestLine(
       method !== null ? textToByteString(method) : "GET",
@@ -104,13 +113,8 @@ class WafStream extends HttpContext {
       tx.remoteAddr = colon > 0 && source.indexOf("]") < colon ? source.substring(0, colon).replace("[", "").replace("]", "") : source;
       if (colon > 0) tx.remotePort = source.substring(colon + 1);
     }
-    const id = headers.get("x-request-id");
-    if (id !== null) tx.uniqueId = textToByteString(id);
-    const pairs: HeaderPair[] = headers.entries();
-    let hasHost = false;
-    for (let i = 0; i < pairs.length; i++) if (pairs[i].name == "host") hasHost = true;
+    if (requestId !== null) tx.uniqueId = textToByteString(requestId);
     // Envoy carries Host as :authority; ModSecurity rules read it as the Host header.
-    const authority = headers.get(":authority");
     if (!hasHost && authority !== null && authority.length > 0) tx.addHeader("host", textToByteString(authority));
     for (let i = 0; i < pairs.length; i++) {
       const name = pairs[i].name;

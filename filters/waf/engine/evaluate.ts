@@ -133,22 +133,17 @@ export class Evaluation {
       this.generation++;
     }
     const list = this.rules.phases[phase];
-    let skipTo = "";
     let skipCount = 0;
     for (let i = 0; i < list.length; i++) {
       if (this.interrupted || this.allowed || this.mode == EngineMode.Off) return;
-      const rule = list[i];
-      if (skipTo.length > 0) {
-        if (rule.isMarker && rule.markerName == skipTo) skipTo = "";
-        continue;
-      }
+      const rule = unchecked(list[i]);
       if (rule.isMarker) continue;
       if (skipCount > 0) { skipCount--; continue; }
       if (this.isRemoved(rule)) continue;
       this.currentRule = rule;
       if (!this.matchChain(rule)) continue;
       this.afterMatch(rule);
-      if (rule.skipAfter.length > 0) skipTo = rule.skipAfter;
+      if (rule.skipAfterIndex >= 0) i = rule.skipAfterIndex; // the marker; the loop moves past it
       else if (rule.skip > 0) skipCount = rule.skip;
     }
   }
@@ -458,7 +453,8 @@ export class Evaluation {
   }
 
   private ctl(kind: Ctl, c: CtlAction): void {
-    this.generation++;
+    // These change which request data exists (REQUEST_BODY, REQBODY_PROCESSOR): plan values go stale.
+    if (kind == Ctl.requestBodyProcessor || kind == Ctl.forceRequestBodyVariable || kind == Ctl.requestBodyAccess) this.generation++;
     switch (kind) {
       case Ctl.ruleEngine: {
         const v = asciiLower(c.value);

@@ -345,7 +345,7 @@ function removeWhitespace(s: string): string {
 }
 
 function normalizePath(input: string, windows: bool): string {
-  const s = windows ? input.replaceAll("\\", "/") : input;
+  const s = windows && input.indexOf("\\") >= 0 ? input.replaceAll("\\", "/") : input;
   if (s.indexOf("/.") < 0 && s.indexOf("//") < 0 && !s.startsWith(".")) return s;
   const absolute = s.startsWith("/");
   const trailing = s.endsWith("/") || s.endsWith("/.") || s.endsWith("/..");

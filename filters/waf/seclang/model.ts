@@ -173,6 +173,8 @@ export class Rule {
   logSet: bool = false;
   skip: i32 = 0;
   skipAfter: string = "";
+  /** Position in its phase's list of the marker skipAfter names (the list's length if none follows). */
+  skipAfterIndex: i32 = -1;
   setvars: SetVar[] = [];
   ctls: CtlAction[] = [];
   /** The next link of a chain, or null. */

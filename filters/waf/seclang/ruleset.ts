@@ -75,6 +75,7 @@ export class RuleSetBuilder {
       const list = this.set.phases[p];
       for (let i = 0; i < list.length; i++) if (!list[i].removed) kept.push(list[i]);
       this.set.phases[p] = kept;
+      resolveSkipAfter(kept);
     }
     for (let i = 0; i < this.ctx.notices.length; i++) {
       if (!this.set.notices.includes(this.ctx.notices[i])) this.set.notices.push(this.ctx.notices[i]);
@@ -291,4 +292,17 @@ function replaceTarget(r: Rule, old: string, replacement: Target): void {
     if (asciiLower(r.targets[i].describe()) == lower) { r.targets[i] = replacement; return; }
   }
   r.targets.push(replacement);
+}
+
+/** skipAfter as a jump: each rule learns where its marker stands (CRS skips whole paranoia-level sections with it). */
+function resolveSkipAfter(list: Rule[]): void {
+  for (let i = 0; i < list.length; i++) {
+    const rule = list[i];
+    if (rule.skipAfter.length == 0) continue;
+    let at = list.length;
+    for (let k = i + 1; k < list.length; k++) {
+      if (list[k].isMarker && list[k].markerName == rule.skipAfter) { at = k; break; }
+    }
+    rule.skipAfterIndex = at;
+  }
 }
