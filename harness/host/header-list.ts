@@ -10,8 +10,10 @@ export function indexOfHeader(map: HeaderList, name: string, from: number): numb
 
 /** Removes every entry named `name` at or after `from`, keeping the order of the rest. */
 export function removeHeader(map: HeaderList, name: string, from: number): void {
-  let kept = from;
-  for (let i = from; i < map.length; i++) {
+  const first = indexOfHeader(map, name, from);
+  if (first < 0) return;
+  let kept = first;
+  for (let i = first + 1; i < map.length; i++) {
     const entry = map[i]!;
     if (entry[0] !== name) map[kept++] = entry;
   }

@@ -1,7 +1,7 @@
 // Envoy's V8 refuses host calls while `_initialize`/`_start` runs, except logging, memory growth
-// and the WASI calls below. The imports enforce it with a thin wrapper of the import's own arity:
-// a rest-parameter wrapper would make every call from the module allocate and take V8's slower
-// arity-mismatch path, on every host call for the VM's whole life.
+// and the WASI calls below. The imports enforce it with a thin wrapper of the import's own arity
+// (a rest-parameter wrapper would allocate an argument array on every host call, for the VM's
+// whole life, to serve a check that matters only while the module starts).
 
 /** Imports callable while `_initialize`/`_start` runs (Envoy's V8 traps any other host call). */
 const START_ALLOWED = new Set([
