@@ -79,3 +79,57 @@ export function generateInput(rng: Rng): string {
   for (let i = 0; i < n; i++) s += rng.pick(ALPHABET);
   return s;
 }
+
+const LOOKBEHINDS = ["a", "b", "[ab]", "\\d", "\\w\\w", " ", "[^a]", "ab", "\\s"];
+const POSSESSIVE = ["*+", "++", "?+"];
+const LEADING_RUNS = ["[ab ]*?", "\\s*", "[^x]*?", ".*?", "a*", "[\\s'\"]*?"];
+
+/**
+ * Patterns that need the backtracking fallback (backreferences, lookaround, possessive repeats),
+ * in the subset where PCRE and JavaScript agree: captures only at the top level (never repeated
+ * or optional, so a backreference always refers to a group that took part), lookbehinds of a
+ * fixed length, possessive repeats only in patterns without captures (their JavaScript
+ * translation adds groups). Some start with a repeated class (X* / X*?), a shape the search
+ * treats specially.
+ */
+export function generateBacktrackingPattern(rng: Rng): GeneratedPattern {
+  const parts: string[] = [];
+  if (rng.next() < 0.3) parts.push(rng.pick(LEADING_RUNS));
+  const possessiveAllowed = rng.next() < 0.3;
+  let groups = 0;
+  let pcreOnly = false;
+  const n = 1 + rng.int(4);
+  for (let i = 0; i < n || !pcreOnly; i++) {
+    const r = rng.next();
+    if (r < 0.25 && !possessiveAllowed) { parts.push(`(${simplePiece(rng)})`); groups++; }
+    else if (r < 0.4 && groups > 0) { parts.push(`\\${1 + rng.int(groups)}`); pcreOnly = true; }
+    else if (r < 0.5) { parts.push(`(?=${simplePiece(rng)})`); pcreOnly = true; }
+    else if (r < 0.6) { parts.push(`(?!${simplePiece(rng)})`); pcreOnly = true; }
+    else if (r < 0.67) { parts.push(`(?<=${rng.pick(LOOKBEHINDS)})`); pcreOnly = true; }
+    else if (r < 0.74) { parts.push(`(?<!${rng.pick(LOOKBEHINDS)})`); pcreOnly = true; }
+    else if (r < 0.82 && possessiveAllowed) { parts.push(rng.pick(ATOMS) + rng.pick(POSSESSIVE)); pcreOnly = true; }
+    else parts.push(simplePiece(rng));
+  }
+  return { source: parts.join(""), captureInRepeat: false, emptyLoop: false };
+}
+
+/** One to three single atoms, each maybe quantified, or a small alternation of them. */
+function simplePiece(rng: Rng): string {
+  if (rng.next() < 0.2) return `(?:${simpleConcat(rng)}|${simpleConcat(rng)})`;
+  return simpleConcat(rng);
+}
+
+function simpleConcat(rng: Rng): string {
+  let out = "";
+  const n = 1 + rng.int(3);
+  for (let i = 0; i < n; i++) out += rng.pick(ATOMS) + (rng.next() < 0.35 ? rng.pick(QUANTS) : "");
+  return out;
+}
+
+/** Inputs over the same alphabet, sometimes long enough to span several search windows. */
+export function generateLongerInput(rng: Rng): string {
+  const n = rng.next() < 0.3 ? 40 + rng.int(120) : rng.int(16);
+  let s = "";
+  for (let i = 0; i < n; i++) s += rng.pick(ALPHABET);
+  return s;
+}

@@ -1,0 +1,149 @@
+// Patterns that need the backtracking fallback are searched through DFAs over a loosened, regular
+// superset of the pattern, and backtracked only where a loosened match can start. These tests
+// hold that path to V8's RegExp (a plain backtracker): if the loosened pattern were not a
+// superset, or a candidate start were missed, results would differ.
+import { beforeAll, describe, expect, it } from "vitest";
+import { crsAvailable, loadCrsPatterns } from "./support/crs.ts";
+import { FLAG_BYTES, FLAG_I, FLAG_M, FLAG_S, RegexEngine } from "./support/engine.ts";
+import { generateBacktrackingPattern, generateLongerInput, Rng } from "./support/generate.ts";
+import { pcreToJs } from "./support/pcre-to-js.ts";
+
+let engine: RegexEngine;
+beforeAll(async () => {
+  engine = await RegexEngine.load();
+}, 120_000);
+
+const FLAG_SETS: Array<[number, string]> = [[0, ""], [FLAG_I, "i"], [FLAG_S, "s"], [FLAG_M, "m"], [FLAG_I | FLAG_M | FLAG_S, "ims"]];
+
+function jsSpans(m: RegExpExecArray | null, groups: number): Array<[number, number]> | null {
+  if (!m) return null;
+  const indices = (m as RegExpExecArray & { indices: Array<[number, number] | undefined> }).indices;
+  return indices.slice(0, groups).map((p) => (p ? [p[0], p[1]] : [-1, -1]) as [number, number]);
+}
+
+describe("backtracking patterns: loosened DFA prefilter + candidate starts, against V8", () => {
+  it("agrees on test, exec (with groups) and findAll for 1500 generated PCRE-only patterns", () => {
+    const rng = new Rng(4_2026);
+    const failures: string[] = [];
+    let comparisons = 0;
+    let matches = 0;
+    for (let n = 0; n < 1500 && failures.length < 10; n++) {
+      const gen = generateBacktrackingPattern(rng);
+      const [flags, jsFlags] = FLAG_SETS[n % FLAG_SETS.length];
+      const oracle = pcreToJs(gen.source, jsFlags + "d");
+      const compiled = engine.compile(gen.source, flags);
+      if (!compiled.ok) { failures.push(`/${gen.source}/${jsFlags} did not compile: ${compiled.error}`); continue; }
+      const h = compiled.handle;
+      expect(engine.exports.usesBacktracking(h)).toBe(1);
+      const groups = engine.exports.groupCount(h);
+      for (let k = 0; k < 10; k++) {
+        const input = generateLongerInput(rng);
+        const label = `/${gen.source}/${jsFlags} on ${JSON.stringify(input)}`;
+        oracle.regex.lastIndex = 0;
+        const js = jsSpans(oracle.regex.exec(input), oracle.sameGroups ? groups : 1);
+        const ours = engine.exec(h, input);
+        const ourTest = engine.test(h, input);
+        comparisons++;
+        if (ourTest !== (js !== null)) { failures.push(`${label}: test() ${ourTest}, V8 ${js !== null}`); break; }
+        if (ours === "limit" || (ours === null) !== (js === null)) { failures.push(`${label}: exec ${JSON.stringify(ours)}, V8 ${JSON.stringify(js)}`); break; }
+        if (ours === null || js === null) continue;
+        matches++;
+        const oursCompared = oracle.sameGroups ? ours : ours.slice(0, 1);
+        if (JSON.stringify(oursCompared) !== JSON.stringify(js)) { failures.push(`${label}: exec ${JSON.stringify(ours)}, V8 ${JSON.stringify(js)}`); break; }
+        const all = new RegExp(oracle.regex.source, jsFlags + "g");
+        const jsAll = [...input.matchAll(all)].map((m) => [m.index!, m.index! + m[0].length]);
+        const ourAll = engine.findAll(h, input);
+        if (JSON.stringify(ourAll) !== JSON.stringify(jsAll)) { failures.push(`${label}: findAll ${JSON.stringify(ourAll)}, V8 ${JSON.stringify(jsAll)}`); break; }
+      }
+      engine.release(h);
+    }
+    expect(failures).toEqual([]);
+    expect(comparisons).toBeGreaterThan(14000);
+    expect(matches).toBeGreaterThan(2000);
+  }, 120_000);
+
+  it("a backreference that ignores case is loosened to its group in either case (PCRE semantics)", () => {
+    // JavaScript has no scoped (?i:...), so V8 cannot be the oracle here.
+    const h = engine.mustCompile("\\b([a-c]+)-(?i:\\1)\\b");
+    expect(engine.exec(h, "x abc-ABC y")).toEqual([[2, 9], [2, 5]]);
+    expect(engine.exec(h, "x abc-aBc")).toEqual([[2, 9], [2, 5]]);
+    expect(engine.test(h, "x abc-ABD y")).toBe(false);
+    const sensitive = engine.mustCompile("\\b([a-c]+)-\\1\\b");
+    expect(engine.test(sensitive, "x abc-ABC y")).toBe(false);
+    expect(engine.test(sensitive, "x abc-abc y")).toBe(true);
+  });
+
+  it("finds the leftmost match of X*?Y at the start of the run before Y, and stays linear on long runs", () => {
+    const h = engine.mustCompile("[ 'x]*?\\b(\\w+)=\\1\\b");
+    expect(engine.exec(h, "ab  x a=a;")).toEqual([[2, 9], [6, 7]]); // the run " x " belongs to the match: V8 agrees
+    expect(/[ 'x]*?\b(\w+)=\1\b/d.exec("ab  x a=a;")!.indices!.slice(0, 2)).toEqual([[2, 9], [6, 7]]);
+    const run = " ".repeat(20_000);
+    // Without skipping the run every start would re-scan it: far beyond the default step limit.
+    expect(engine.testRaw(h, run + "a=b")).toBe(0);
+    expect(engine.exec(h, run + "a=a")).toEqual([[0, 20_003], [20_000, 20_001]]);
+  });
+
+  it("backtracks only at possible starts: 64 KB of ordinary text stays within a small step budget", () => {
+    // A plain backtracker tries every word start (about 13 000 here, several steps each) and runs
+    // out of steps; the loosened DFAs leave only the "word=word" places at the end.
+    const h = engine.mustCompile("\\b(\\w+)\\s*=\\s*\\1\\b", 0, 5_000);
+    const text = "the quick brown fox jumps over the lazy dog ".repeat(1500);
+    expect(engine.testRaw(h, text + "user_id=991")).toBe(0);
+    expect(engine.testRaw(h, text + "user_id=991 same = same")).toBe(1);
+    expect(engine.exec(h, text + "same = same")).toEqual([[text.length, text.length + 11], [text.length, text.length + 4]]);
+  });
+});
+
+const CRS_FRAGMENTS = [
+  "a=a", "1=1", "x = y", "'1'='1", "1 like 1", "a not like b", "<>", "!=", ">=", " is not ", "b<=b", "c<>d", "1^1",
+  "&auml;", "&amp;", "&quot;", "&Ouml", ";", "'", "\"", "=", "<?xml", "<?php", "<?", "<? xml", "text/html", "; charset=utf-8",
+  "application/json", ",", "*/*", " ", "(", ")", "`", "foo", "bar", "select", "union all", "having", "AND", "OR", "\t", "\n",
+  "xxxxxxxxxxxxxxxxxxxx", "                    ", "id=42&sort=asc", "sounds like", "regexp", "rlike", "between",
+];
+
+describe.skipIf(!crsAvailable())("CRS patterns that need the backtracker, against V8, on generated near-misses", () => {
+  it("agree on test and match offsets in byte and UTF-8 mode", () => {
+    const patterns = loadCrsPatterns().filter((p) => {
+      const h = engine.mustCompile(p.pattern, FLAG_BYTES);
+      const uses = engine.exports.usesBacktracking(h) === 1;
+      engine.release(h);
+      return uses;
+    });
+    expect(patterns.length).toBe(5);
+    const rng = new Rng(942130);
+    const inputs: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      let s = "";
+      const n = 1 + rng.int(16);
+      for (let k = 0; k < n; k++) {
+        const f = rng.pick(CRS_FRAGMENTS);
+        s += rng.next() < 0.2 ? f.toUpperCase() : f;
+      }
+      inputs.push(s);
+    }
+    const failures: string[] = [];
+    let matches = 0;
+    for (const p of patterns) {
+      const oracle = pcreToJs(p.pattern).regex;
+      for (const flags of [FLAG_BYTES, 0]) {
+        const h = engine.mustCompile(p.pattern, flags);
+        for (const input of inputs) {
+          const js = oracle.exec(input);
+          const ours = engine.exec(h, input);
+          if (engine.test(h, input) !== (js !== null) || (ours === null) !== (js === null) || ours === "limit") {
+            failures.push(`${p.id} ${flags ? "bytes" : "utf8"} on ${JSON.stringify(input)}: ours ${JSON.stringify(ours)}, V8 ${js !== null}`);
+            continue;
+          }
+          if (ours === null || js === null) continue;
+          matches++;
+          if (ours[0][0] !== js.index || ours[0][1] !== js.index + js[0].length) {
+            failures.push(`${p.id} on ${JSON.stringify(input)}: match ${JSON.stringify(ours[0])}, V8 [${js.index},${js.index + js[0].length}]`);
+          }
+        }
+        engine.release(h);
+      }
+    }
+    expect(failures.slice(0, 10)).toEqual([]);
+    expect(matches).toBeGreaterThan(3000);
+  }, 120_000);
+});
