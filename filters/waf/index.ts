@@ -74,6 +74,12 @@ class WafRoot extends RootContext {
 class WafStream extends HttpContext {
   private evaluation: Evaluation;
   private finished: bool = false;
+  /** This filter answered the request itself; that reply passes through the response callbacks too. */
+  private answeredLocally: bool = false;
+  /** Response headers are held until phase 4 has judged the response body. */
+  private inspectingResponseBody: bool = false;
+  /** Matches of the request phases: a response-side log line reports only later ones. */
+  private requestMatches: i32 = 0;
 
   constructor(id: u32, root: RootContext, private readonly waf: Waf, private readonly config: WafConfig, private readonly metrics: Metrics) {
     super(id, root);
@@ -139,6 +145,7 @@ class WafStream extends HttpContext {
     const ev = this.evaluation;
     if (bodySize > limit && this.waf.rules!.requestBodyLimitReject) {
       this.finished = true;
+      this.answeredLocally = true;
       this.metrics.blocked.increment();
       logWarn("{\"waf\":\"blocked\",\"status\":413,\"reason\":\"request body larger than request_body_limit (" + limit.toString() + " bytes)\"}");
       this.sendLocalResponse(413, "waf_request_body_limit", "Request body too large\n");
@@ -160,21 +167,101 @@ class WafStream extends HttpContext {
     let logged = 0;
     for (let i = 0; i < ev.matches.length; i++) if (ev.matches[i].log) logged++;
     if (ev.interrupted) {
+      this.answeredLocally = true;
       this.metrics.blocked.increment();
-      logWarn(this.logLine("blocked", ev));
+      logWarn(this.logLine("blocked", ev, 0));
       this.sendLocalResponse(<u32>ev.status, "waf_rule_" + ev.interruptRule.toString(), "Request blocked by WAF (rule " + ev.interruptRule.toString() + ")\n");
       return Action.Pause;
     }
     if (logged > 0) {
       this.metrics.detected.increment();
-      if (this.config.logDetections) logInfo(this.logLine("detected", ev));
+      if (this.config.logDetections) logInfo(this.logLine("detected", ev, 0));
     }
     return Action.Continue;
   }
 
-  private logLine(outcome: string, ev: Evaluation): string {
+  // ---- Response: phases 3 (headers), 4 (body) and 5 (logging) ----------------------------------
+  // Envoy delivers no response body to a Wasm filter that holds the response headers (it turns
+  // StopIteration on headers into StopAllIteration), so the headers go on before phase 4 reads
+  // the body. A block in phase 3, or in phase 4 without body inspection, is a local reply; once
+  // the headers have left, a block resets the stream, so the body held so far never reaches the client.
+
+  onResponseHeaders(numHeaders: u32, endOfStream: bool): Action {
+    const ev = this.evaluation;
+    if (this.answeredLocally || ev.mode == EngineMode.Off || ev.interrupted) return Action.Continue;
+    const tx = ev.tx;
+    const pairs: HeaderPair[] = this.response.headers.entries();
+    for (let i = 0; i < pairs.length; i++) {
+      const name = pairs[i].name;
+      if (name == ":status") tx.responseStatus = pairs[i].value;
+      else if (name.length > 0 && name.charCodeAt(0) != 58) tx.responseHeaders.add(textToByteString(name), textToByteString(pairs[i].value));
+    }
+    tx.responseProtocol = tx.protocol;
+    this.requestMatches = ev.matches.length;
+    ev.runPhase(3);
+    if (ev.interrupted) return this.decideResponse(false);
+    if (!endOfStream && ev.responseBodyWanted()) {
+      this.inspectingResponseBody = true;
+      return Action.Continue;
+    }
+    ev.runPhase(4);
+    return this.decideResponse(false);
+  }
+
+  onResponseBody(bodySize: u32, endOfStream: bool): Action {
+    if (!this.inspectingResponseBody) return Action.Continue;
+    const rules = this.waf.rules!;
+    const limit = <u32>rules.responseBodyLimit;
+    if (bodySize > limit && rules.responseBodyLimitReject) {
+      this.inspectingResponseBody = false;
+      this.answeredLocally = true;
+      this.metrics.blocked.increment();
+      logWarn("{\"waf\":\"blocked\",\"reset\":true,\"reason\":\"response body larger than SecResponseBodyLimit (" + limit.toString() + " bytes)\"}");
+      this.closeResponse();
+      return Action.Pause;
+    }
+    if (!endOfStream && bodySize <= limit) return Action.Pause; // buffer until the body is complete
+    // End of body, or ProcessPartial past the limit: inspect what fits.
+    this.inspectingResponseBody = false;
+    const ev = this.evaluation;
+    ev.tx.responseBody = bufferToString(this.response.body.read(0, bodySize > limit ? limit : bodySize));
+    ev.runPhase(4);
+    return this.decideResponse(true);
+  }
+
+  onResponseTrailers(numTrailers: u32): Action {
+    if (!this.inspectingResponseBody) return Action.Continue;
+    this.inspectingResponseBody = false;
+    this.evaluation.runPhase(4);
+    return this.decideResponse(true);
+  }
+
+  /** After phase 3 or 4: block (a local reply, or a reset once headers have left), else phase 5. */
+  private decideResponse(headersSent: bool): Action {
+    const ev = this.evaluation;
+    if (ev.interrupted) {
+      this.answeredLocally = true;
+      this.metrics.blocked.increment();
+      logWarn(this.logLine("blocked", ev, 0, headersSent));
+      if (headersSent) this.closeResponse();
+      else this.sendLocalResponse(<u32>ev.status, "waf_rule_" + ev.interruptRule.toString(), "Response blocked by WAF (rule " + ev.interruptRule.toString() + ")\n");
+      return Action.Pause;
+    }
+    ev.runPhase(5);
+    let logged = 0;
+    for (let i = this.requestMatches; i < ev.matches.length; i++) if (ev.matches[i].log) logged++;
+    if (logged > 0) {
+      this.metrics.detected.increment();
+      if (this.config.logDetections) logInfo(this.logLine("detected", ev, this.requestMatches));
+    }
+    return Action.Continue;
+  }
+
+  /** The JSON log line, with the logged matches from index `from` on. */
+  private logLine(outcome: string, ev: Evaluation, from: i32, reset: bool = false): string {
     const tx = ev.tx;
     let s = "{\"waf\":\"" + outcome + "\"";
+    if (reset) s += ",\"reset\":true";
     if (ev.interrupted) s += ",\"status\":" + ev.status.toString() + ",\"rule\":" + ev.interruptRule.toString();
     s += ",\"anomaly_score\":" + quoteJsonNumber(tx.tx.get("anomaly_score"));
     s += ",\"method\":" + quoteJsonString(byteStringToText(tx.method));
@@ -182,7 +269,7 @@ class WafStream extends HttpContext {
     if (tx.uniqueId.length > 0) s += ",\"unique_id\":" + quoteJsonString(byteStringToText(tx.uniqueId));
     s += ",\"matches\":[";
     let first = true;
-    for (let i = 0; i < ev.matches.length; i++) {
+    for (let i = from; i < ev.matches.length; i++) {
       const m: RuleMatch = ev.matches[i];
       if (!m.log) continue;
       if (!first) s += ",";

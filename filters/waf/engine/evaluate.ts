@@ -125,6 +125,15 @@ export class Evaluation {
     processRequestBody(this.tx);
   }
 
+  /** Phase 4 should wait for the response body: SecResponseBodyAccess is on and its MIME type is listed. */
+  responseBodyWanted(): bool {
+    if (!this.rules.responseBodyAccess) return false;
+    let type = asciiLower(this.tx.responseHeaders.get("content-type"));
+    const semi = type.indexOf(";");
+    if (semi >= 0) type = type.substring(0, semi);
+    return this.rules.responseBodyMimeTypes.includes(type.trim());
+  }
+
   runPhase(phase: i32): void {
     if (this.mode == EngineMode.Off || this.interrupted || this.allowed) return;
     if (phase == 1 && !this.processorChosen) {

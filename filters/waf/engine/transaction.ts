@@ -53,6 +53,7 @@ export class Transaction {
   urlencodedError: bool = false;
   inboundDataError: bool = false;
   responseStatus: string = "";
+  responseProtocol: string = "";
   responseBody: string = "";
 
   /** Match state of the rule being evaluated. */

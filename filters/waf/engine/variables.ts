@@ -133,6 +133,10 @@ export function scalarValue(tx: Transaction, v: Var, rule: Rule | null): string 
     case Var.HIGHEST_SEVERITY: return tx.highestSeverity.toString();
     case Var.RESPONSE_STATUS: return tx.responseStatus;
     case Var.RESPONSE_BODY: return tx.responseBody;
+    case Var.RESPONSE_PROTOCOL: return tx.responseProtocol;
+    case Var.RESPONSE_CONTENT_TYPE: return tx.responseHeaders.get("content-type");
+    case Var.RESPONSE_CONTENT_LENGTH: return tx.responseHeaders.get("content-length");
+    case Var.STATUS_LINE: return tx.responseStatus.length > 0 ? tx.responseProtocol + " " + tx.responseStatus : "";
     case Var.DURATION: return "0";
     default: return "0";
   }

@@ -41,7 +41,12 @@ export function buildWaf(settings: WafSettings, files: FileSet): Waf {
   const hasCrs = files.find("crs-setup.conf") != null;
   let ok = true;
   if (settings.includeCrs && hasCrs) {
-    ok = builder.load("SecRuleEngine On\nSecRequestBodyAccess On\n", "proxyscript-base.conf") &&
+    // ModSecurity's recommended base configuration (modsecurity.conf-recommended) for both directions.
+    ok = builder.load(
+      "SecRuleEngine On\nSecRequestBodyAccess On\n" +
+        "SecResponseBodyAccess On\nSecResponseBodyMimeType text/plain text/html text/xml\n" +
+        "SecResponseBodyLimit 524288\nSecResponseBodyLimitAction ProcessPartial\n",
+      "proxyscript-base.conf") &&
       builder.load(files.find("crs-setup.conf")!, "crs-setup.conf") &&
       builder.load(
         "SecAction \"id:900000,phase:1,nolog,pass,t:none," +

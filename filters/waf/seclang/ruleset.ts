@@ -18,6 +18,13 @@ export class RuleSet {
   requestBodyLimit: i32 = 131072;
   /** true: reject bodies over the limit (413); false: inspect only the first `limit` bytes. */
   requestBodyLimitReject: bool = true;
+  /** SecResponseBodyAccess: RESPONSE_BODY is read (for the MIME types below) and phase 4 waits for it. */
+  responseBodyAccess: bool = false;
+  /** SecResponseBodyMimeType: lower-case media types (without parameters) whose bodies are inspected. */
+  responseBodyMimeTypes: string[] = ["text/plain", "text/html"];
+  responseBodyLimit: i32 = 524288;
+  /** true: answer 500 for bodies over the limit; false: inspect only the first `limit` bytes. */
+  responseBodyLimitReject: bool = true;
   componentSignatures: string[] = [];
   notices: string[] = [];
   ruleCount: i32 = 0;
@@ -136,6 +143,29 @@ export class RuleSetBuilder {
       if (v == "reject") this.set.requestBodyLimitReject = true;
       else if (v == "processpartial") this.set.requestBodyLimitReject = false;
       else this.ctx.fail("expected Reject or ProcessPartial");
+    } else if (name == "secresponsebodyaccess") {
+      const v = args.length > 0 ? asciiLower(args[0]) : "";
+      if (v != "on" && v != "off") { this.ctx.fail("expected On or Off"); return; }
+      this.set.responseBodyAccess = v == "on";
+    } else if (name == "secresponsebodymimetype") {
+      const types: string[] = [];
+      for (let a = 0; a < args.length; a++) {
+        const parts = args[a].split(" ");
+        for (let k = 0; k < parts.length; k++) if (parts[k].trim().length > 0) types.push(asciiLower(parts[k].trim()));
+      }
+      if (types.length == 0) { this.ctx.fail("expected one or more MIME types"); return; }
+      this.set.responseBodyMimeTypes = types;
+    } else if (name == "secresponsebodymimetypesclear") {
+      this.set.responseBodyMimeTypes = [];
+    } else if (name == "secresponsebodylimit") {
+      const n = args.length > 0 ? parseLeadingInt(args[0]) : -1;
+      if (n <= 0 || n > 1073741824) { this.ctx.fail("expected a positive number of bytes"); return; }
+      this.set.responseBodyLimit = <i32>n;
+    } else if (name == "secresponsebodylimitaction") {
+      const v = args.length > 0 ? asciiLower(args[0]) : "";
+      if (v == "reject") this.set.responseBodyLimitReject = true;
+      else if (v == "processpartial") this.set.responseBodyLimitReject = false;
+      else this.ctx.fail("expected Reject or ProcessPartial");
     } else if (name == "secruleremovebyid") {
       const u = new PendingUpdate(); u.kind = 0; u.args = args; u.where = d.where(); this.pending.push(u);
     } else if (name == "secruleremovebytag") {
@@ -155,7 +185,7 @@ export class RuleSetBuilder {
       this.include(args[0], d);
     } else if (
       name.startsWith("secaudit") || name.startsWith("secdebuglog") || name == "secdatadir" || name == "sectmpdir" ||
-      name == "seccollectiontimeout" || name.startsWith("secresponsebody") || name == "secargumentseparator" ||
+      name == "seccollectiontimeout" || name == "secargumentseparator" ||
       name == "seccookieformat" || name == "secunicodemapfile" || name == "secstatusengine" || name.startsWith("secpcrematchlimit") ||
       name == "secrequestbodynofileslimit" || name == "secrequestbodyinmemorylimit" || name == "secuploaddir" ||
       name == "secuploadkeepfiles" || name == "secuploadfilemode" || name == "secuploadfilelimit" || name == "sectmpsaveuploadedfiles" ||
