@@ -1,7 +1,7 @@
 // Facts about a Program computed once at compile time: byte equivalence classes (the DFA's
 // alphabet) and the set of bytes that can start a match (the prefilter's skip table).
 import { isWordByte } from "./charset";
-import { Op, Program } from "./program";
+import { LOOK_BEHIND, Op, Program } from "./program";
 import { SparseSet } from "./sparse-set";
 
 export class ByteClasses {
@@ -61,9 +61,10 @@ export function firstByteTable(prog: Program): StaticArray<u8> | null {
       case Op.Jump: work.push(prog.a(pc)); break;
       case Op.Split: work.push(prog.a(pc)); work.push(prog.b(pc)); break;
       case Op.Look: case Op.Atomic:
-        // Lookarounds are zero-width: continue after them, and (conservatively) into the body too.
+        // Lookarounds are zero-width: continue after them, and (conservatively) into a lookahead's
+        // body too. A lookbehind's body reads bytes before the match: they say nothing about its first.
         if (op == Op.Look) work.push(prog.b(pc));
-        work.push(pc + 1);
+        if (op == Op.Atomic || (prog.a(pc) & LOOK_BEHIND) == 0) work.push(pc + 1);
         break;
       case Op.SubEnd: return null; // an atomic group that can be empty: give up on skipping
       case Op.Backref: return null; // may match empty

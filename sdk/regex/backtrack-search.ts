@@ -9,6 +9,10 @@
 //      so the first success is the leftmost-first match an unanchored backtracking search finds.
 //      If none succeeds, steps 1-3 go on from that end. Each byte is read about once forwards and
 //      a few times backwards, so the work stays linear in the input.
+//   When loosened matches are at most a few bytes long, the DFA only finds the first one: the
+//   backtracker starts a few bytes before its end and moves on by itself from there, skipping to
+//   bytes that can start a match (with so short a loosened pattern, those are about as few as the
+//   loosened matches, and not stopping to run the DFAs again is cheaper).
 // A leading X* / X*? of one byte class is left out of the search (see leading-run.ts); exec then
 // runs the whole pattern once, at the start that gives.
 // If the loosened pattern does not compile (too large once backreferences are expanded), the
@@ -16,7 +20,7 @@
 import { ByteClasses, firstByteTable } from "./analysis";
 import { Node } from "./ast";
 import { Backtracker } from "./backtrack";
-import { Compiler } from "./compiler";
+import { Compiler, maxLength } from "./compiler";
 import { LazyDFA } from "./dfa";
 import { LeadingRun, splitLeadingRun } from "./leading-run";
 import { loosen } from "./loosen";
@@ -28,6 +32,8 @@ import { Program } from "./program";
  */
 const FIRST_LOOKAHEAD: i32 = 32;
 const MAX_LOOKAHEAD: i32 = 4096;
+/** Loosened matches at most this long take the short path (no reverse scan). */
+const MAX_SHORT_MATCH: i32 = 64;
 
 export class BacktrackSearch {
   /** Set by search(): the step limit (or the backtracker's stack cap) was reached. */
@@ -40,6 +46,8 @@ export class BacktrackSearch {
   private forward: LazyDFA | null = null;
   private forwardFirstBytes: StaticArray<u8> | null = null;
   private reverse: LazyDFA | null = null;
+  /** The longest loosened match when at most MAX_SHORT_MATCH bytes, else -1. */
+  private shortMatch: i32 = -1;
   private starts: StaticArray<u32> = new StaticArray<u32>(32);
 
   constructor(prog: Program, root: Node, utf8: bool, groupCount: i32, firstBytes: StaticArray<u8> | null, private readonly stepLimit: i32, private readonly anchoredStart: bool) {
@@ -55,7 +63,7 @@ export class BacktrackSearch {
         this.wholeBacktracker = new Backtracker(prog, null, stepLimit);
       }
     }
-    this.backtracker = new Backtracker(searchedProgram, firstBytes, stepLimit);
+    this.backtracker = new Backtracker(searchedProgram, searchedProgram == prog ? firstBytes : firstByteTable(searchedProgram), stepLimit);
     const loose = loosen(searched, utf8);
     const forward: Program | null = new Compiler(utf8, false, groupCount).compile(loose).program;
     // Anchored, the only candidate is the start: no reverse scan.
@@ -64,6 +72,8 @@ export class BacktrackSearch {
       this.forward = new LazyDFA(forward, new ByteClasses(forward), anchoredStart);
       this.forwardFirstBytes = anchoredStart ? null : firstByteTable(forward);
       if (reverse != null) this.reverse = new LazyDFA(reverse, new ByteClasses(reverse), false, true);
+      const longest = maxLength(loose, utf8);
+      if (longest <= MAX_SHORT_MATCH) this.shortMatch = longest;
     }
   }
 
@@ -108,6 +118,7 @@ export class BacktrackSearch {
       this.budgetLeft = max(0, this.stepLimit - bt.steps);
       return this.finish(found);
     }
+    if (this.shortMatch >= 0) return this.searchShort(input, len, from, out);
     let budget = this.budgetLeft;
     let windowStart = from;
     let lookahead = FIRST_LOOKAHEAD;
@@ -128,6 +139,20 @@ export class BacktrackSearch {
 
   private budgetLeft: i32 = 0;
 
+  /**
+   * Loosened matches are at most shortMatch bytes long, so no match starts more than that before
+   * the end of the earliest one: search unanchored from there.
+   */
+  private searchShort(input: usize, len: i32, from: i32, out: StaticArray<i32>): bool {
+    const end = this.forward!.earliestMatchEnd(input, len, from, this.forwardFirstBytes);
+    if (end < 0) return false;
+    const bt = this.backtracker;
+    const found = bt.search(input, len, max(from, end - this.shortMatch), false, out, this.budgetLeft);
+    this.budgetLeft = max(0, this.budgetLeft - bt.steps);
+    this.matchStart = unchecked(out[0]);
+    return this.finish(found);
+  }
+
   /** Runs the backtracker at the possible match starts in [from, to) (and at `to` itself when it is the end). */
   private searchWindow(input: usize, len: i32, from: i32, to: i32, earliestEnd: i32, out: StaticArray<i32>, budget: i32): bool {
     const words = ((to - from) >> 5) + 1;
@@ -142,20 +167,10 @@ export class BacktrackSearch {
     if (!this.reverse!.markMatchStarts(input, len, from, to, earliestEnd, starts)) return false;
     const last = to == len ? to : to - 1;
     const bt = this.backtracker;
-    for (let i = 0; i < words; i++) {
-      let word = unchecked(starts[i]);
-      while (word != 0) {
-        const p = from + (i << 5) + <i32>ctz(word);
-        if (p > last) return false;
-        const found = bt.search(input, len, p, true, out, budget);
-        budget = max(0, budget - bt.steps);
-        this.budgetLeft = budget;
-        if (found) this.matchStart = p;
-        if (found || bt.exceededLimit) return found;
-        word &= word - 1;
-      }
-    }
-    return false;
+    const found = bt.searchCandidates(input, len, starts, from, last, out, budget);
+    this.budgetLeft = max(0, budget - bt.steps);
+    if (found) this.matchStart = unchecked(out[0]);
+    return found;
   }
 
   private finish(found: bool): bool {

@@ -31,6 +31,11 @@ export class Backtracker {
   private splitIndex: StaticArray<i32>;
   private branchSets: StaticArray<u32>;
   private branchAny: StaticArray<bool>;
+  // For each lookbehind: the bytes its body can start with (lookIndex[pc] -> k, lookSets[k * 8 ..]),
+  // so only the positions behind that hold one are tried; lookAny[k] when unknown.
+  private lookIndex: StaticArray<i32>;
+  private lookSets: StaticArray<u32>;
+  private lookAny: StaticArray<bool>;
 
   constructor(private readonly prog: Program, private readonly firstBytes: StaticArray<u8> | null, private readonly stepLimit: i32) {
     this.caps = new StaticArray<i32>(prog.slotCount);
@@ -43,6 +48,17 @@ export class Backtracker {
     this.branchAny = new StaticArray<bool>(max(splits, 1) * 2);
     const seen = new SparseSet(prog.length);
     const work = new Array<i32>();
+    const lookIndex = new StaticArray<i32>(prog.length);
+    let looks = 0;
+    for (let pc = 0; pc < prog.length; pc++) if (prog.op(pc) == Op.Look && (prog.a(pc) & LOOK_BEHIND) != 0) lookIndex[pc] = looks++;
+    this.lookIndex = lookIndex;
+    this.lookSets = new StaticArray<u32>(max(looks, 1) * 8);
+    this.lookAny = new StaticArray<bool>(max(looks, 1));
+    for (let pc = 0; pc < prog.length; pc++) {
+      if (prog.op(pc) != Op.Look || (prog.a(pc) & LOOK_BEHIND) == 0) continue;
+      const k = lookIndex[pc];
+      this.lookAny[k] = !firstBytesFrom(prog, pc + 1, this.lookSets, k * 8, seen, work);
+    }
     for (let pc = 0; pc < prog.length; pc++) {
       if (prog.op(pc) != Op.Split) continue;
       const k = splitIndex[pc];
@@ -57,6 +73,28 @@ export class Backtracker {
    * tells how many were taken.
    */
   search(input: usize, len: i32, start: i32, anchored: bool, out: StaticArray<i32>, budget: i32 = -1): bool {
+    this.candidates = 0;
+    return this.start(input, len, start, anchored, out, budget);
+  }
+
+  /**
+   * Leftmost search trying only the starts whose bit is set in `bits` (bit i: position first + i),
+   * up to position `last`; otherwise as search(). Moving to the next start costs no call.
+   */
+  searchCandidates(input: usize, len: i32, bits: StaticArray<u32>, first: i32, last: i32, out: StaticArray<i32>, budget: i32): bool {
+    this.candidates = changetype<usize>(bits);
+    this.candidatesFirst = first;
+    this.candidatesLast = last;
+    const found = this.start(input, len, first, false, out, budget);
+    this.candidates = 0;
+    return found;
+  }
+
+  private candidates: usize = 0;
+  private candidatesFirst: i32 = 0;
+  private candidatesLast: i32 = 0;
+
+  private start(input: usize, len: i32, start: i32, anchored: bool, out: StaticArray<i32>, budget: i32): bool {
     this.budget = budget >= 0 ? budget : this.stepLimit;
     this.input = input;
     this.len = len;
@@ -80,8 +118,22 @@ export class Backtracker {
   private anchored: bool = false;
   private budget: i32 = 0;
 
-  /** The first position >= pos where a match can start (by its first byte), or -1. */
+  /** The first position >= pos where a match can start (a candidate, or by its first byte), or -1. */
   private nextStart(pos: i32): i32 {
+    const bits = this.candidates;
+    if (bits != 0) {
+      const lastIndex = this.candidatesLast - this.candidatesFirst;
+      let i = pos - this.candidatesFirst;
+      while (i <= lastIndex) {
+        const word = load<u32>(bits + (<usize>(i >> 5) << 2)) >> (<u32>i & 31);
+        if (word != 0) {
+          i += <i32>ctz(word);
+          return i <= lastIndex ? this.candidatesFirst + i : -1;
+        }
+        i = (i | 31) + 1;
+      }
+      return -1;
+    }
     const first = this.firstBytes;
     if (first == null) return pos <= this.len ? pos : -1;
     while (pos < this.len && unchecked(first[load<u8>(this.input + <usize>pos)]) == 0) pos++;
@@ -248,7 +300,16 @@ export class Backtracker {
     if ((flags & LOOK_BEHIND) == 0) r = this.run(pc + 1, pos, -1);
     else {
       const lowest = max(0, pos - prog.c(pc));
+      const k = unchecked(this.lookIndex[pc]);
+      const any = unchecked(this.lookAny[k]);
+      const set = changetype<usize>(this.lookSets) + (<usize>k << 5);
       for (let from = pos; from >= lowest; from--) {
+        if (!any) {
+          // The body consumes at least one byte (else "any"): it must start with one it can start with.
+          if (from >= pos) continue;
+          const b = <u32>load<u8>(this.input + <usize>from);
+          if (((load<u32>(set + (<usize>(b >> 5) << 2)) >> (b & 31)) & 1) == 0) continue;
+        }
         r = this.run(pc + 1, from, pos);
         if (r != FAIL) break;
       }
