@@ -4,6 +4,19 @@
 // collections (MATCHED_VARS of each matching rule, headers) are never looked up by key.
 import { asciiLower } from "./bytes";
 
+/** Versions are unique across collections: a lookup cached for one never passes for another. */
+let nextVersion: i32 = 1;
+
+/**
+ * A key's position remembered by the rule part that looks it up (a TX:x target, a setvar, a
+ * macro): valid while the collection's elements stay where they are, so the key is hashed once
+ * per change of the collection's layout, not once per lookup. TX is read this way hundreds of times a request.
+ */
+export class KeyLookup {
+  version: i32 = 0;
+  index: i32 = -1;
+}
+
 export class Collection {
   keys: string[] = [];
   lowerKeys: string[] = [];
@@ -12,10 +25,13 @@ export class Collection {
   /** Elements [0, indexed) are in the index. */
   private indexed: i32 = 0;
   private duplicateKeys: bool = false;
+  /** Changes whenever elements are added, removed or moved (not when a value is replaced). */
+  private version: i32 = nextVersion++;
 
   get size(): i32 { return this.values.length; }
 
   add(key: string, value: string): void {
+    this.version = nextVersion++;
     this.keys.push(key);
     this.lowerKeys.push(asciiLower(key));
     this.values.push(value);
@@ -48,6 +64,15 @@ export class Collection {
     this.indexed = n;
   }
 
+  /** indexOf through a remembered position. */
+  cachedIndexOf(lowerKey: string, lookup: KeyLookup): i32 {
+    if (lookup.version == this.version) return lookup.index;
+    const i = this.indexOf(lowerKey);
+    lookup.version = this.version;
+    lookup.index = i;
+    return i;
+  }
+
   has(lowerKey: string): bool { return this.indexOf(lowerKey) >= 0; }
 
   /** The first value for a key, or "" when absent. */
@@ -61,6 +86,7 @@ export class Collection {
     const lower = asciiLower(key);
     const i = this.indexOf(lower);
     if (i < 0) {
+      this.version = nextVersion++;
       this.keys.push(key);
       this.lowerKeys.push(lower);
       this.values.push(value);
@@ -82,6 +108,7 @@ export class Collection {
   }
 
   clear(): void {
+    this.version = nextVersion++;
     this.keys = [];
     this.lowerKeys = [];
     this.values = [];
@@ -101,6 +128,7 @@ export class Collection {
   }
 
   copyFrom(other: Collection): void {
+    this.version = nextVersion++;
     for (let i = 0; i < other.keys.length; i++) {
       this.keys.push(other.keys[i]);
       this.lowerKeys.push(other.lowerKeys[i]);
@@ -109,6 +137,7 @@ export class Collection {
   }
 
   private forgetIndex(): void {
+    this.version = nextVersion++;
     const m = this.index;
     if (m != null && m.size > 0) m.clear();
     this.indexed = 0;

@@ -4,7 +4,7 @@ import { Rule, Target, Op, Disruptive, Ctl, CtlAction, Var, varFromName, SEVERIT
 import { RuleSet, EngineMode } from "../seclang/ruleset";
 import { parseLeadingInt } from "../seclang/parse-rule";
 import { Transaction } from "./transaction";
-import { Collection } from "./collection";
+import { Collection, KeyLookup } from "./collection";
 import { Resolved, resolveTarget, collectionOf, scalarValue } from "./variables";
 import { applyTransform } from "./transforms";
 import { asciiLower, ByteBuilder } from "./bytes";
@@ -325,7 +325,7 @@ export class Evaluation {
   private runMatchActions(rule: Rule): void {
     const outer = this.currentRule;
     this.currentRule = rule;
-    for (let i = 0; i < rule.setvars.length; i++) this.setvar(rule.setvars[i].collection, rule.setvars[i].keyMacro, rule.setvars[i].valueMacro, rule.setvars[i].mode);
+    for (let i = 0; i < rule.setvars.length; i++) this.setvar(rule.setvars[i].collection, rule.setvars[i].keyMacro, rule.setvars[i].valueMacro, rule.setvars[i].mode, rule.setvars[i].lookup);
     for (let i = 0; i < rule.ctls.length; i++) this.ctl(rule.ctls[i].kind, rule.ctls[i]);
     this.currentRule = outer;
   }
@@ -446,19 +446,21 @@ export class Evaluation {
     }
   }
 
-  private setvar(collection: string, keyTemplate: Macro, valueTemplate: Macro, mode: i32): void {
+  private setvar(collection: string, keyTemplate: Macro, valueTemplate: Macro, mode: i32, lookup: KeyLookup): void {
     if (collection != "tx") return; // persistent collections (ip, global, session) do not exist in a proxy
-    const key = keyTemplate.isLiteral ? unchecked(keyTemplate.texts[0]) : asciiLower(this.expandMacro(keyTemplate));
+    const literalKey = keyTemplate.isLiteral;
+    const key = literalKey ? unchecked(keyTemplate.texts[0]) : asciiLower(this.expandMacro(keyTemplate));
     const c = this.tx.tx;
     if (mode == 33) { c.remove(key); return; }
-    const value = this.expandMacro(valueTemplate);
+    let value = this.expandMacro(valueTemplate);
+    const at = literalKey ? c.cachedIndexOf(key, lookup) : c.indexOf(key);
     if (mode == 43 || mode == 45) {
-      const old = parseLeadingInt(c.get(key));
+      const old = at < 0 ? 0 : parseLeadingInt(unchecked(c.values[at]));
       const delta = parseLeadingInt(value);
-      c.set(key, (mode == 43 ? old + delta : old - delta).toString());
-      return;
+      value = (mode == 43 ? old + delta : old - delta).toString();
     }
-    c.set(key, value);
+    if (at >= 0) unchecked(c.values[at] = value);
+    else c.set(key, value);
   }
 
   private ctl(kind: Ctl, c: CtlAction): void {
@@ -497,17 +499,17 @@ export class Evaluation {
   expandMacro(m: Macro): string {
     const n = m.vars.length;
     if (n == 0) return unchecked(m.texts[0]);
-    if (n == 1 && unchecked(m.texts[0]).length == 0 && unchecked(m.texts[1]).length == 0) return this.macroValue(unchecked(m.vars[0]), unchecked(m.keys[0]));
+    if (n == 1 && unchecked(m.texts[0]).length == 0 && unchecked(m.texts[1]).length == 0) return this.macroValue(unchecked(m.vars[0]), unchecked(m.keys[0]), unchecked(m.lookups[0]));
     const out = new ByteBuilder(64);
     for (let i = 0; i < n; i++) {
       out.append(unchecked(m.texts[i]));
-      out.append(this.macroValue(unchecked(m.vars[i]), unchecked(m.keys[i])));
+      out.append(this.macroValue(unchecked(m.vars[i]), unchecked(m.keys[i]), unchecked(m.lookups[i])));
     }
     out.append(unchecked(m.texts[n]));
     return out.toString();
   }
 
-  private macroValue(v: Var, key: string): string {
+  private macroValue(v: Var, key: string, lookup: KeyLookup): string {
     if (v == Var.UNKNOWN) return "";
     if (v == Var.RULE) {
       const r = this.currentRule;
@@ -519,7 +521,11 @@ export class Evaluation {
       if (key == "logdata") return this.expand(r.logdata);
       return "";
     }
-    if (v == Var.TX) return this.tx.tx.get(key);
+    if (v == Var.TX) {
+      const c = this.tx.tx;
+      const i = c.cachedIndexOf(key, lookup);
+      return i < 0 ? "" : unchecked(c.values[i]);
+    }
     const c = collectionOf(this.tx, v);
     if (key.length > 0) return c.get(key);
     if (c.size > 0) return c.values[0];

@@ -178,7 +178,7 @@ export function resolveTarget(tx: Transaction, t: Target, selector: string, excl
   if (hasSelector && t.selectorRegex == null) {
     // A plain selector: the key index names the first element with that key, and the only one
     // unless the collection holds duplicate keys.
-    from = c.indexOf(selector);
+    from = selector == t.selector ? c.cachedIndexOf(selector, t.lookup) : c.indexOf(selector);
     if (from < 0) to = 0;
     else if (!c.hasDuplicateKeys) to = from + 1;
   }

@@ -2,6 +2,7 @@
 // text and variable references, so a request expands them without re-parsing names.
 import { Var, varFromName } from "./model";
 import { asciiLower } from "../engine/bytes";
+import { KeyLookup } from "../engine/collection";
 
 export class Macro {
   /** Literal text around the references: texts.length == vars.length + 1. */
@@ -9,6 +10,8 @@ export class Macro {
   vars: Var[] = [];
   /** Lower-cased key of each reference ("" for none: %{MATCHED_VAR}). */
   keys: string[] = [];
+  /** Where each reference's key was last found in its collection. */
+  lookups: KeyLookup[] = [];
 
   get isLiteral(): bool { return this.vars.length == 0; }
 }
@@ -25,6 +28,7 @@ export function compileMacro(text: string): Macro {
     const dot = spec.indexOf(".");
     m.vars.push(varFromName(dot < 0 ? spec : spec.substring(0, dot)));
     m.keys.push(dot < 0 ? "" : asciiLower(spec.substring(dot + 1)));
+    m.lookups.push(new KeyLookup());
     pos = end + 1;
     start = text.indexOf("%{", pos);
   }

@@ -2,6 +2,7 @@
 import { Regex } from "../engine/regex";
 import { Matcher } from "../engine/aho-corasick";
 import { Macro } from "./macro";
+import { KeyLookup } from "../engine/collection";
 
 /** Variables the engine can resolve. Collections take selectors; scalars do not. */
 export enum Var {
@@ -64,6 +65,8 @@ export class Target {
   /** The selector contains a macro (%{...}) to expand per transaction. */
   selectorIsMacro: bool = false;
   selectorRegex: Regex | null = null;
+  /** Where the plain selector's key was last found in its collection. */
+  lookup: KeyLookup = new KeyLookup();
   isCount: bool = false;
   /** An exclusion (`!ARGS:foo`): removes matching elements of the same collection. */
   isExclusion: bool = false;
@@ -122,6 +125,8 @@ export class SetVar {
   mode: i32 = 61;
   keyMacro: Macro = new Macro();
   valueMacro: Macro = new Macro();
+  /** Where a literal key was last found in TX. */
+  lookup: KeyLookup = new KeyLookup();
 }
 
 export enum Ctl {

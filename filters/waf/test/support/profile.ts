@@ -2,7 +2,9 @@
 // embedded host:  npx tsx filters/waf/test/support/profile.ts [benign|attack] [rounds] [baseline.wasm]
 // Prints CPU µs per request above the no-op filter per round; with a baseline .wasm (e.g. an
 // older build) both run interleaved in the same process, so a loaded machine hits both alike.
-// The module is built with a name section, so V8 profiles show AssemblyScript function names.
+// With WAF_PROFILE_NAMES=1 the module keeps a name section, so V8 profiles show AssemblyScript
+// function names (asc's --debug also keeps small functions from being inlined: slower, and the
+// profile overstates accessors).
 import path from "node:path";
 import type { HeaderList, Plugin } from "../../../../harness/host/api.ts";
 import { createFilterChain, createManualClock, loadPlugin, SharedState } from "../../../../harness/host/index.ts";
@@ -42,7 +44,7 @@ const rounds = Number(roundsText);
 const entry = path.join(PACKAGE_ROOT, ".cache/waf-crs/index.ts");
 await embedCrs(DEFAULT_CRS_RULES_DIR, DEFAULT_CRS_SETUP, entry);
 const wasm = path.join(PACKAGE_ROOT, ".cache/waf-profile.wasm");
-await compileFilter(entry, wasm, { target: "release", extraArgs: ["--debug"] });
+await compileFilter(entry, wasm, { target: "release", extraArgs: process.env.WAF_PROFILE_NAMES === "1" ? ["--debug"] : [] });
 const corpus = (which === "attack" ? attackCorpus(8) : benignCorpus(600, 7)).filter((r) => envoyRejects(r) === "");
 const streams = corpus.map(toStream);
 const config = JSON.stringify({ include_crs: true, crs: { paranoia_level: 1 } });
