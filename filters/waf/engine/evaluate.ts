@@ -15,6 +15,7 @@ import { processRequestBody, bodyProcessorFor } from "./body";
 import { compileByteRegex } from "./regex";
 import { PlanValues } from "./plan";
 import { hasHit } from "./literal-scan";
+import { ValueCache } from "./value-cache";
 import { Macro, compileMacro } from "../seclang/macro";
 
 /** One rule that matched, as logged. */
@@ -46,14 +47,10 @@ function transformChainId(rule: Rule): i32 {
   return rule.transformChainId;
 }
 
-/** A cached transformation result; holding `original` keeps its address from being reused. */
-class CachedTransform {
-  constructor(readonly original: string, readonly result: string) {}
-}
-
-/** Literal hits of a value; holding `value` keeps its address from being reused. */
-class CachedHits {
-  constructor(readonly value: string, readonly hits: StaticArray<u64>) {}
+function applyTransforms(rule: Rule, value: string): string {
+  let out = value;
+  for (let x = 0; x < rule.transforms.length; x++) out = applyTransform(unchecked(rule.transforms[x]), out);
+  return out;
 }
 
 class RemovedTarget {
@@ -84,8 +81,7 @@ export class Evaluation {
   private resolved: Resolved;
   private matchedVarsA: Collection;
   private matchedVarsB: Collection;
-  private transformCache: Map<u64, CachedTransform>;
-  private hitsCache: Map<u64, CachedHits>;
+  private valueCache: ValueCache;
   private ruleMatches: Collection = new Collection();
   private currentRule: Rule | null = null;
   /** The operator argument with macros expanded, once per rule evaluation. */
@@ -106,15 +102,13 @@ export class Evaluation {
     this.resolved = recycled != null ? recycled.resolved : new Resolved();
     this.matchedVarsA = recycled != null ? recycled.matchedVarsA : new Collection();
     this.matchedVarsB = recycled != null ? recycled.matchedVarsB : new Collection();
-    this.transformCache = recycled != null ? recycled.transformCache : new Map<u64, CachedTransform>();
-    this.hitsCache = recycled != null ? recycled.hitsCache : new Map<u64, CachedHits>();
+    this.valueCache = recycled != null ? recycled.valueCache : new ValueCache();
     this.mode = rules.mode;
     this.bodyAccess = rules.requestBodyAccess;
     if (recycled != null) {
       // Plan values of the previous request belong to older generations.
       this.generation = recycled.generation + 1;
-      if (this.transformCache.size > 0) this.transformCache.clear();
-      if (this.hitsCache.size > 0) this.hitsCache.clear();
+      this.valueCache.reset();
     }
   }
 
@@ -268,13 +262,29 @@ export class Evaluation {
       const target = unchecked(rule.targets[t]);
       resolveTarget(this.tx, target, target.selector, rule.exclusions, rule, values!);
     }
-    if (rule.transforms.length > 0) {
-      for (let k = 0; k < values.length; k++) unchecked(values.values[k] = this.transformed(rule, unchecked(values.values[k])));
-    }
-    const scanner = unchecked(this.rules.planScanner[rule.planId]);
-    if (scanner >= 0) {
-      values.hits.length = values.length;
-      for (let k = 0; k < values.length; k++) unchecked(values.hits[k] = this.literalHits(scanner, unchecked(values.values[k])));
+    const scannerId = unchecked(this.rules.planScanner[rule.planId]);
+    if (rule.transforms.length == 0 && scannerId < 0) return values!;
+    const chain = transformChainId(rule);
+    const cache = this.valueCache;
+    if (scannerId >= 0) values.hits.length = values.length;
+    for (let k = 0; k < values.length; k++) {
+      const raw = unchecked(values.values[k]);
+      const slot = cache.slot(chain, raw);
+      let value = cache.transformedAt(slot);
+      if (value == null) {
+        value = applyTransforms(rule, raw);
+        cache.setTransformed(slot, value!);
+      }
+      unchecked(values.values[k] = value!);
+      if (scannerId < 0) continue;
+      let hits = cache.hitsAt(slot);
+      if (hits == null) {
+        const scanner = unchecked(this.rules.scanners[scannerId]);
+        hits = scanner.newHits();
+        scanner.scan(value!, hits!);
+        cache.setHits(slot, hits!);
+      }
+      unchecked(values.hits[k] = hits!);
     }
     return values!;
   }
@@ -293,32 +303,14 @@ export class Evaluation {
     return false;
   }
 
-  /** Which rules of a scanner have a literal in `value`, scanned once per request per value and scanner. */
-  private literalHits(scanner: i32, value: string): StaticArray<u64> {
-    const key = (<u64>scanner << 32) | <u64>(<u32>changetype<usize>(value));
-    const cache = this.hitsCache;
-    if (cache.has(key)) {
-      const hit = cache.get(key);
-      if (changetype<usize>(hit.value) == changetype<usize>(value)) return hit.hits;
-    }
-    const s = unchecked(this.rules.scanners[scanner]);
-    const hits = s.newHits();
-    s.scan(value, hits);
-    cache.set(key, new CachedHits(value, hits));
-    return hits;
-  }
-
   /** The value after the rule's transformations, computed once per request per value and t: list. */
   private transformed(rule: Rule, value: string): string {
-    const key = (<u64>transformChainId(rule) << 32) | <u64>(<u32>changetype<usize>(value));
-    const cache = this.transformCache;
-    if (cache.has(key)) {
-      const hit = cache.get(key);
-      if (changetype<usize>(hit.original) == changetype<usize>(value)) return hit.result;
-    }
-    let out = value;
-    for (let x = 0; x < rule.transforms.length; x++) out = applyTransform(unchecked(rule.transforms[x]), out);
-    cache.set(key, new CachedTransform(value, out));
+    const cache = this.valueCache;
+    const slot = cache.slot(transformChainId(rule), value);
+    const known = cache.transformedAt(slot);
+    if (known != null) return known!;
+    const out = applyTransforms(rule, value);
+    cache.setTransformed(slot, out);
     return out;
   }
 
