@@ -9,12 +9,14 @@ let nextVersion: i32 = 1;
 
 /**
  * A key's position remembered by the rule part that looks it up (a TX:x target, a setvar, a
- * macro): valid while the collection's elements stay where they are, so the key is hashed once
- * per change of the collection's layout, not once per lookup. TX is read this way hundreds of times a request.
+ * macro): a found position stays valid while no element moves (adding at the end moves none),
+ * an absence while nothing is added either. TX is read this way hundreds of times a request.
  */
 export class KeyLookup {
   version: i32 = 0;
   index: i32 = -1;
+  /** The collection's size when an absence was recorded. */
+  size: i32 = 0;
 }
 
 export class Collection {
@@ -25,13 +27,12 @@ export class Collection {
   /** Elements [0, indexed) are in the index. */
   private indexed: i32 = 0;
   private duplicateKeys: bool = false;
-  /** Changes whenever elements are added, removed or moved (not when a value is replaced). */
+  /** Changes whenever elements are removed or moved (not when one is added or a value replaced). */
   private version: i32 = nextVersion++;
 
   get size(): i32 { return this.values.length; }
 
   add(key: string, value: string): void {
-    this.version = nextVersion++;
     this.keys.push(key);
     this.lowerKeys.push(asciiLower(key));
     this.values.push(value);
@@ -66,10 +67,11 @@ export class Collection {
 
   /** indexOf through a remembered position. */
   cachedIndexOf(lowerKey: string, lookup: KeyLookup): i32 {
-    if (lookup.version == this.version) return lookup.index;
+    if (lookup.version == this.version && (lookup.index >= 0 || lookup.size == this.values.length)) return lookup.index;
     const i = this.indexOf(lowerKey);
     lookup.version = this.version;
     lookup.index = i;
+    lookup.size = this.values.length;
     return i;
   }
 
@@ -86,7 +88,6 @@ export class Collection {
     const lower = asciiLower(key);
     const i = this.indexOf(lower);
     if (i < 0) {
-      this.version = nextVersion++;
       this.keys.push(key);
       this.lowerKeys.push(lower);
       this.values.push(value);
@@ -128,7 +129,6 @@ export class Collection {
   }
 
   copyFrom(other: Collection): void {
-    this.version = nextVersion++;
     for (let i = 0; i < other.keys.length; i++) {
       this.keys.push(other.keys[i]);
       this.lowerKeys.push(other.lowerKeys[i]);
