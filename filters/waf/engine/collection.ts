@@ -38,6 +38,13 @@ export class Collection {
     this.values.push(value);
   }
 
+  /** add() with the key's lower-case form already known. */
+  addLowered(key: string, lowerKey: string, value: string): void {
+    this.keys.push(key);
+    this.lowerKeys.push(lowerKey);
+    this.values.push(value);
+  }
+
   /** Index of the first element whose key equals `lowerKey` (already lower-cased), -1 if none. */
   indexOf(lowerKey: string): i32 {
     const n = this.values.length;

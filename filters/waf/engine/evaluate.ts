@@ -174,6 +174,7 @@ export class Evaluation {
     const tx = this.tx;
     if (rule.operator.argumentIsMacro) this.expandedArgument = this.expandMacro(rule.operator.argumentMacro!);
     if (rule.planId >= 0 && !this.hasRuntimeExclusions(rule)) return this.matchPlan(rule);
+    if (rule.singleTxTarget && !tx.tx.hasDuplicateKeys && !this.hasRuntimeExclusions(rule)) return this.matchTxVariable(rule);
     const exclusions = this.exclusionsFor(rule);
     let found: Collection | null = null;
     let lastName = "";
@@ -217,6 +218,31 @@ export class Evaluation {
     tx.matchedVar = lastValue;
     tx.matchedVarName = lastName;
     tx.matchedVars = found!;
+    return true;
+  }
+
+  /**
+   * matchOne for a rule reading one TX variable as is (CRS's paranoia-level gates, score checks,
+   * initialisation): one remembered lookup instead of resolving the target.
+   */
+  private matchTxVariable(rule: Rule): bool {
+    const tx = this.tx;
+    const c = tx.tx;
+    const target = unchecked(rule.targets[0]);
+    const i = c.cachedIndexOf(target.selector, target.lookup);
+    if (i < 0) return false;
+    const value = unchecked(c.values[i]);
+    if (!this.test(rule, value)) return false;
+    const key = unchecked(c.keys[i]);
+    const name = target.matchedName(key);
+    const found = this.freshMatchedVars();
+    found.addLowered(name, target.lowerMatchedName(key), value);
+    tx.matchedVar = value;
+    tx.matchedVarName = name;
+    this.runMatchActions(rule);
+    tx.matchedVar = value;
+    tx.matchedVarName = name;
+    tx.matchedVars = found;
     return true;
   }
 

@@ -46,6 +46,9 @@ function signature(targets: Target[]): string {
 
 function assign(rule: Rule, ids: Map<string, i32>): void {
   rule.planId = -1;
+  const only = rule.targets.length == 1 ? rule.targets[0] : null;
+  rule.singleTxTarget = only != null && only.variable == Var.TX && !only.isCount && !only.selectorIsMacro && only.selectorRegex == null &&
+    only.selector.length > 0 && rule.exclusions.length == 0 && rule.transforms.length == 0 && !rule.multiMatch && !rule.isAction;
   if (rule.isAction || rule.isMarker || rule.multiMatch) return;
   if (!cacheable(rule.targets) || !cacheable(rule.exclusions)) return;
   const key = signature(rule.targets) + "!" + signature(rule.exclusions) + "#" + rule.transforms.join(",");

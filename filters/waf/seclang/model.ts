@@ -80,6 +80,35 @@ export class Target {
     return n!;
   }
 
+  private nameKey: string | null = null;
+  private nameCache: string = "";
+  private lowerNameCache: string = "";
+
+  /** `TX:key` for the element key `key` this target picked, kept while the target keeps picking that key. */
+  matchedName(key: string): string {
+    this.cacheName(key);
+    return this.nameCache;
+  }
+
+  /** matchedName in lower case. */
+  lowerMatchedName(key: string): string {
+    this.cacheName(key);
+    return this.lowerNameCache;
+  }
+
+  private cacheName(key: string): void {
+    if (this.nameKey != null && changetype<usize>(this.nameKey) == changetype<usize>(key)) return;
+    this.nameKey = key;
+    this.nameCache = varName(this.variable) + ":" + key;
+    let lower = "";
+    const name = this.nameCache;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      lower += String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
+    }
+    this.lowerNameCache = lower;
+  }
+
   /** The text form, for logs and ctl matching: `ARGS:foo`. */
   describe(): string {
     if (this.selector.length == 0) return varName(this.variable);
@@ -185,6 +214,8 @@ export class Rule {
   /** The next link of a chain, or null. */
   chained: Rule | null = null;
   hasChainAction: bool = false;
+  /** Its only target is one TX variable, untransformed: evaluated by a direct lookup (engine/evaluate.ts). */
+  singleTxTarget: bool = false;
   /** Rules removed by id/tag at configuration time stay out of the phase lists. */
   removed: bool = false;
 
