@@ -15,9 +15,16 @@ class Piece {
   /** Strings one of which each of its matches contains, or null when none is known. */
   required: string[] | null = null;
 
-  static anything(): Piece { return new Piece(); }
+  // Pieces are never modified once made, so the common ones are shared (CRS has ~400 long patterns).
+  static anything(): Piece { return ANYTHING; }
 
   static exactly(s: string): Piece {
+    if (s.length == 1) {
+      const c = s.charCodeAt(0) & 0xff;
+      let p = unchecked(SINGLE_BYTES[c]);
+      if (p == null) { p = new Piece(); p.exact = [s]; unchecked(SINGLE_BYTES[c] = p); }
+      return p!;
+    }
     const p = new Piece();
     p.exact = [s];
     return p;
@@ -28,6 +35,9 @@ class Piece {
     return better(usable(this.exact), usable(this.required));
   }
 }
+
+const ANYTHING = new Piece();
+const SINGLE_BYTES = new StaticArray<Piece | null>(256);
 
 function minLength(set: string[]): i32 {
   let m = i32.MAX_VALUE;
