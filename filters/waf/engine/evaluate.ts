@@ -47,6 +47,24 @@ function transformChainId(rule: Rule): i32 {
   return rule.transformChainId;
 }
 
+/**
+ * The match record of a `nolog` rule: it carries only what the rule says (no message or data), so
+ * one record per rule serves every request (CRS's bookkeeping rules match ~80 times a request).
+ */
+const silentMatches = new Map<Rule, RuleMatch>();
+
+function silentMatchOf(rule: Rule): RuleMatch {
+  if (silentMatches.has(rule)) return silentMatches.get(rule);
+  const m = new RuleMatch();
+  m.id = rule.id;
+  m.phase = rule.phase;
+  m.severity = rule.severity;
+  m.log = false;
+  m.disruptive = rule.disruptive;
+  silentMatches.set(rule, m);
+  return m;
+}
+
 function applyTransforms(rule: Rule, value: string): string {
   let out = value;
   for (let x = 0; x < rule.transforms.length; x++) out = applyTransform(unchecked(rule.transforms[x]), out);
@@ -106,6 +124,8 @@ export class Evaluation {
     this.mode = rules.mode;
     this.bodyAccess = rules.requestBodyAccess;
     if (recycled != null) {
+      this.matches = recycled.matches;
+      this.matches.length = 0;
       // Plan values of the previous request belong to older generations.
       this.generation = recycled.generation + 1;
       this.valueCache.reset();
@@ -438,13 +458,13 @@ export class Evaluation {
   /** Actions of a fully matched chain, logging and the disruptive outcome. */
   private afterMatch(rule: Rule): void {
     this.currentRule = rule;
-    const m = new RuleMatch();
-    m.id = rule.id;
-    m.phase = rule.phase;
-    m.severity = rule.severity;
-    m.log = rule.log;
-    m.disruptive = rule.disruptive;
+    const m = rule.log ? new RuleMatch() : silentMatchOf(rule);
     if (rule.log) {
+      m.id = rule.id;
+      m.phase = rule.phase;
+      m.severity = rule.severity;
+      m.log = true;
+      m.disruptive = rule.disruptive;
       m.msg = this.expand(rule.msg);
       m.data = this.expand(rule.logdata);
       m.variable = this.tx.matchedVarName;

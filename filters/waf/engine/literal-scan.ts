@@ -19,6 +19,8 @@ export class LiteralScan {
   private classCount: i32 = 1;
   /** next state = table[state * classCount + class]. */
   private table: StaticArray<i32> = new StaticArray<i32>(0);
+  /** Per state, the first state of its output chain: itself if a literal ends there, else its dictionary link. */
+  private report: StaticArray<i32> = new StaticArray<i32>(0);
   /** Per state, the scan that last reported it: a state's slots are marked once per scan. */
   private seen: i32[] = [0];
   private stamp: i32 = 0;
@@ -114,6 +116,9 @@ export class LiteralScan {
       }
     }
     this.table = table;
+    const report = new StaticArray<i32>(this.label.length);
+    for (let s = 1; s < this.label.length; s++) report[s] = this.slotsAt[s] != null ? s : this.dictionary[s];
+    this.report = report;
   }
 
   /** A hit set with room for every slot, all clear. */
@@ -130,11 +135,11 @@ export class LiteralScan {
     const table = this.table;
     const classes = this.classCount;
     const byteClass = this.byteClass;
+    const report = this.report;
     for (let i = 0; i < len; i++) {
       const cls = <i32>unchecked(byteClass[load<u16>(p + (<usize>i << 1)) & 0xff]);
       state = unchecked(table[state * classes + cls]);
-      if (state == 0) continue;
-      let o = unchecked(this.slotsAt[state]) != null ? state : unchecked(this.dictionary[state]);
+      let o = unchecked(report[state]);
       while (o > 0 && unchecked(this.seen[o]) != stamp) {
         unchecked(this.seen[o] = stamp);
         const slots = unchecked(this.slotsAt[o])!;
