@@ -86,7 +86,8 @@ export class Regex {
 
   /**
    * Where a match can start at the earliest, or -1 if the prefilter proves there is none:
-   * the first occurrence of a prefix literal, or `start` once a required literal is seen.
+   * the first occurrence of a prefix literal (or where the prefilter gave up looking for one),
+   * or `start` once a required literal may be there.
    */
   private candidateStart(ptr: usize, len: i32, start: i32): i32 {
     let from = start;
