@@ -312,7 +312,9 @@ export class Evaluation {
     if (rule.transforms.length == 0 && scannerId < 0) return values!;
     const chain = transformChainId(rule);
     const cache = this.valueCache;
-    if (scannerId >= 0) values.hits.length = values.length;
+    // Filled by push: growing an array's length would expose stale slots of its reused buffer to
+    // the collector while the loop allocates.
+    values.hits.length = 0;
     for (let k = 0; k < values.length; k++) {
       const raw = unchecked(values.values[k]);
       const slot = cache.slot(chain, raw);
@@ -330,7 +332,7 @@ export class Evaluation {
         scanner.scan(value!, hits!);
         cache.setHits(slot, hits!);
       }
-      unchecked(values.hits[k] = hits!);
+      values.hits.push(hits!);
     }
     return values!;
   }
