@@ -2,12 +2,13 @@
 // chain, forwards what the filters release to the upstream cluster, and feeds the upstream's
 // response back through the chain to the client. Calls into the stream are serialized, as Envoy
 // runs one stream's events on one worker thread in order.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
+import { Http2ServerResponse } from "node:http2";
 import { randomUUID } from "node:crypto";
 import type { FilterChain, HeaderList, HttpStream, StreamSink } from "../host/api.ts";
 import type { Route } from "../gateway/model.ts";
 import type { ClusterSet } from "./clusters.ts";
-import { headerValue, outgoingHeaders, requestHasBody, requestHeaderList } from "./headers.ts";
+import { downstreamProtocol, headerValue, outgoingHeaders, requestHasBody, requestHeaderList, type DownstreamRequest } from "./headers.ts";
 import type { UpstreamRequest } from "./upstream.ts";
 
 const EMPTY = new Uint8Array(0);
@@ -18,8 +19,13 @@ function trailerObject(list: HeaderList): Record<string, string> {
   return out;
 }
 
-function trailerList(trailers: NodeJS.Dict<string>): HeaderList {
-  return Object.entries(trailers).map(([n, v]) => [n, v ?? ""]);
+function trailerList(trailers: NodeJS.Dict<string | string[]>): HeaderList {
+  const list: HeaderList = [];
+  for (const [name, value] of Object.entries(trailers)) {
+    if (name.startsWith(":") || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) list.push([name, v]);
+  }
+  return list;
 }
 
 /** Response headers Envoy knows to carry no body: answers to HEAD, 204, 304, content-length 0. */
@@ -45,7 +51,7 @@ export class Exchange {
   private downstreamDone = false;
   private upstreamComplete = false;
 
-  constructor(private readonly req: IncomingMessage, private readonly res: ServerResponse, private readonly ctx: ExchangeContext) {}
+  constructor(private readonly req: DownstreamRequest, private readonly res: ServerResponse | Http2ServerResponse, private readonly ctx: ExchangeContext) {}
 
   start(): void {
     const { req, res, ctx } = this;
@@ -62,7 +68,7 @@ export class Exchange {
       reset: () => this.abort(),
     };
     this.stream = ctx.chain.newStream(
-      { remoteAddress: ctx.remoteAddress, localAddress: ctx.localAddress, protocol: `HTTP/${req.httpVersion}`, routeName: ctx.route.name, clusterName: ctx.route.cluster },
+      { remoteAddress: ctx.remoteAddress, localAddress: ctx.localAddress, protocol: downstreamProtocol(req), routeName: ctx.route.name, clusterName: ctx.route.cluster },
       sink,
     );
     res.on("error", () => this.abort());
@@ -169,6 +175,13 @@ export class Exchange {
   private writeDownstreamHeaders(headers: HeaderList, end: boolean): void {
     const status = Number(headerValue(headers, ":status") ?? "200");
     try {
+      if (end && this.res instanceof Http2ServerResponse) {
+        // One HEADERS frame with END_STREAM: gRPC clients read a trailers-only answer only so.
+        this.res.stream.respond({ ...outgoingHeaders(headers), ":status": status }, { endStream: true });
+        this.downstreamDone = true;
+        this.releaseUpstream();
+        return;
+      }
       this.res.writeHead(status, outgoingHeaders(headers));
     } catch (err) {
       process.emitWarning(`proxyscript: invalid response headers: ${(err as Error).message}`);
@@ -180,7 +193,7 @@ export class Exchange {
 
   private writeDownstream(chunk: Uint8Array, end: boolean): void {
     if (this.downstreamDone) return;
-    if (chunk.length > 0) this.res.write(chunk);
+    if (chunk.length > 0) (this.res as ServerResponse).write(chunk);
     if (end) this.endDownstream();
   }
 

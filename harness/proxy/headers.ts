@@ -1,7 +1,11 @@
-// Converts between Node's HTTP/1 header objects and the ABI's header lists the way Envoy's HTTP/1
-// codec does: lower-case names, `host` becomes `:authority`, hop-by-hop headers are dropped.
+// Converts between Node's HTTP/1 and HTTP/2 header objects and the ABI's header lists the way
+// Envoy's codecs do: lower-case names, `host` becomes `:authority`, hop-by-hop headers are dropped.
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { Http2ServerRequest } from "node:http2";
 import type { HeaderList } from "../host/api.ts";
+
+/** A downstream request over either protocol the listener speaks. */
+export type DownstreamRequest = IncomingMessage | Http2ServerRequest;
 
 /** Headers that describe one connection, not the message: never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
@@ -12,10 +16,14 @@ function pushValues(out: HeaderList, name: string, value: string | string[] | un
   else out.push([name, value]);
 }
 
+function isHttp2(req: DownstreamRequest): req is Http2ServerRequest {
+  return req.httpVersionMajor === 2;
+}
+
 /** Request headers as filters see them: pseudo-headers first, then the rest in arrival order. */
-export function requestHeaderList(req: IncomingMessage, scheme: string): HeaderList {
+export function requestHeaderList(req: DownstreamRequest, scheme: string): HeaderList {
   const list: HeaderList = [
-    [":authority", req.headers.host ?? ""],
+    [":authority", (isHttp2(req) ? req.authority : req.headers.host) ?? ""],
     [":path", req.url ?? "/"],
     [":method", req.method ?? "GET"],
     [":scheme", scheme],
@@ -23,10 +31,17 @@ export function requestHeaderList(req: IncomingMessage, scheme: string): HeaderL
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (name === "host" || HOP_BY_HOP.has(name)) continue;
+    if (name.startsWith(":") || name === "host") continue;
+    // `te: trailers` is end-to-end in gRPC (Envoy keeps it); other hop-by-hop headers are dropped.
+    if (HOP_BY_HOP.has(name) && !(name === "te" && raw[i + 1].trim().toLowerCase() === "trailers")) continue;
     list.push([name, raw[i + 1]]);
   }
   return list;
+}
+
+/** The protocol as Envoy names it (%PROTOCOL%, the request.protocol property). */
+export function downstreamProtocol(req: DownstreamRequest): string {
+  return isHttp2(req) ? "HTTP/2" : `HTTP/${req.httpVersion}`;
 }
 
 /** Response headers from an upstream: `:status` first. */
@@ -58,8 +73,9 @@ export function outgoingHeaders(list: HeaderList): Record<string, string | strin
   return out;
 }
 
-/** Whether a request with these headers carries a body (HTTP/1.1 message framing, RFC 9112 §6). */
-export function requestHasBody(req: IncomingMessage): boolean {
+/** Whether the request carries a body (HTTP/2: no END_STREAM on its headers; HTTP/1.1 framing, RFC 9112 §6). */
+export function requestHasBody(req: DownstreamRequest): boolean {
+  if (isHttp2(req)) return !req.stream.endAfterHeaders;
   if (req.headers["transfer-encoding"] !== undefined) return true;
   const length = req.headers["content-length"];
   return length !== undefined && length !== "0";

@@ -1,13 +1,13 @@
-// The embedded proxy: a real HTTP/1.1 server that runs each request through its route's filter
-// chain in the embedded host and forwards it to the route's cluster.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+// The embedded proxy: a real HTTP server (HTTP/1.1 and cleartext HTTP/2 on one port) that runs
+// each request through its route's filter chain in the embedded host and forwards it to the
+// route's cluster.
 import { createFilterChain, loadPlugin } from "../host/index.ts";
 import type { FilterChain, LogEntry, Plugin } from "../host/api.ts";
 import type { Gateway } from "../gateway/model.ts";
 import { ClusterSet } from "./clusters.ts";
 import { Exchange } from "./exchange.ts";
 import { requestHeaderList } from "./headers.ts";
+import { createListener } from "./listener.ts";
 import { selectRoute } from "./routes.ts";
 
 export interface ProxyOptions {
@@ -61,7 +61,7 @@ export async function startProxy(gateway: Gateway, options: ProxyOptions = {}): 
     chains.set(route.name, createFilterChain(route.filters.map((name) => plugins.get(name)!)));
   }
 
-  const server = http.createServer((req, res) => {
+  const listener = createListener((req, res) => {
     const headers = requestHeaderList(req, "http");
     const route = selectRoute(gateway.routes, req.url ?? "/", headers);
     if (!route) {
@@ -80,25 +80,20 @@ export async function startProxy(gateway: Gateway, options: ProxyOptions = {}): 
       localAddress: formatAddress(socket.localAddress ?? "127.0.0.1", socket.localPort ?? 0),
     }).start();
   });
-  server.on("clientError", (_err, socket) => {
+  listener.http1.on("clientError", (_err, socket) => {
     // A malformed request gets Envoy's answer to one, and never reaches a filter.
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
   });
 
   const address = options.address ?? gateway.listener.address;
   const port = options.port ?? gateway.listener.port;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, address, () => resolve());
-  });
-  const bound = (server.address() as AddressInfo).port;
+  const bound = await listener.listen(port, address);
   return {
     url: `http://${formatAddress(address, bound)}`,
     port: bound,
     plugins,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await listener.close();
       clusters.close();
       await Promise.all([...plugins.values()].map((p) => p.close()));
     },
