@@ -39,6 +39,27 @@ function emptyBuilder(capacity: i32): ByteBuilder {
   return scratch;
 }
 
+/** Whether byte a or b occurs in s (a plain loop: String#indexOf compares whole substrings). */
+function hasByte(s: string, a: i32, b: i32): bool {
+  const p = changetype<usize>(s);
+  const len = s.length;
+  for (let i = 0; i < len; i++) {
+    const c = <i32>load<u16>(p + (<usize>i << 1));
+    if (c == a || c == b) return true;
+  }
+  return false;
+}
+
+/** Whether byte a is directly followed by byte b somewhere in s. */
+function hasPair(s: string, a: i32, b: i32): bool {
+  const p = changetype<usize>(s);
+  const len = s.length;
+  for (let i = 0; i + 1 < len; i++) {
+    if (<i32>load<u16>(p + (<usize>i << 1)) == a && <i32>load<u16>(p + (<usize>(i + 1) << 1)) == b) return true;
+  }
+  return false;
+}
+
 export function applyTransform(t: i32, s: string): string {
   switch (t) {
     case T.none: return s;
@@ -94,7 +115,7 @@ export function applyTransform(t: i32, s: string): string {
 }
 
 function urlDecode(s: string, unicode: bool): string {
-  if (s.indexOf("%") < 0 && s.indexOf("+") < 0) return s;
+  if (!hasByte(s, 37, 43)) return s;
   const len = s.length;
   const out = emptyBuilder(len);
   let i = 0;
@@ -144,7 +165,7 @@ function urlEncode(s: string): string {
 }
 
 function htmlEntityDecode(s: string): string {
-  if (s.indexOf("&") < 0) return s;
+  if (!hasByte(s, 38, 38)) return s;
   const len = s.length;
   const out = emptyBuilder(len);
   let i = 0;
@@ -224,7 +245,7 @@ function removeBytes(s: string, a: i32, b: i32): string {
 @inline function isOctal(c: i32): bool { return c >= 48 && c <= 55; }
 
 function jsDecode(s: string): string {
-  if (s.indexOf("\\") < 0) return s;
+  if (!hasByte(s, 92, 92)) return s;
   const len = s.length;
   const out = emptyBuilder(len);
   let i = 0;
@@ -257,7 +278,7 @@ function jsDecode(s: string): string {
 }
 
 function cssDecode(s: string): string {
-  if (s.indexOf("\\") < 0) return s;
+  if (!hasByte(s, 92, 92)) return s;
   const len = s.length;
   const out = emptyBuilder(len);
   let i = 0;
@@ -345,8 +366,8 @@ function removeWhitespace(s: string): string {
 }
 
 function normalizePath(input: string, windows: bool): string {
-  const s = windows && input.indexOf("\\") >= 0 ? input.replaceAll("\\", "/") : input;
-  if (s.indexOf("/.") < 0 && s.indexOf("//") < 0 && !s.startsWith(".")) return s;
+  const s = windows && hasByte(input, 92, 92) ? input.replaceAll("\\", "/") : input;
+  if (!hasPair(s, 47, 46) && !hasPair(s, 47, 47) && !(s.length > 0 && s.charCodeAt(0) == 46)) return s;
   const absolute = s.startsWith("/");
   const trailing = s.endsWith("/") || s.endsWith("/.") || s.endsWith("/..");
   const parts = s.split("/");
@@ -367,7 +388,7 @@ function normalizePath(input: string, windows: bool): string {
 }
 
 function replaceComments(s: string): string {
-  if (s.indexOf("/*") < 0) return s;
+  if (!hasPair(s, 47, 42)) return s;
   const out = emptyBuilder(s.length);
   let i = 0;
   const len = s.length;
