@@ -1,5 +1,6 @@
 // A header map of the current stream (request/response headers or trailers, gRPC metadata, or an
-// http_call response). Names are lower-cased, as Envoy stores them.
+// http_call response). Names are case-insensitive: Envoy lower-cases every name it is given (its
+// LowerCaseString) and stores them so, hence the SDK passes names through untouched.
 import * as host from "./abi/hostcalls";
 import { MapType, Status } from "./abi/enums";
 import { HeaderPair } from "./abi/memory";
@@ -16,7 +17,13 @@ export class HeaderMap {
    */
   get(name: string): string | null {
     ensureEffectiveContext(this.contextId);
-    return host.getHeaderMapValue(this.mapType, name.toLowerCase());
+    return host.getHeaderMapValue(this.mapType, name);
+  }
+
+  /** The value of `name` as bytes (binary metadata, or to hash without decoding), or null when absent. */
+  getBytes(name: string): ArrayBuffer | null {
+    ensureEffectiveContext(this.contextId);
+    return host.getHeaderMapValueBytes(this.mapType, name);
   }
 
   /** Every value of `name`, in order (empty when absent). */
@@ -42,18 +49,18 @@ export class HeaderMap {
   /** Sets `name` to `value`, replacing every existing value (adds it when absent). */
   set(name: string, value: string): Status {
     ensureEffectiveContext(this.contextId);
-    return host.replaceHeaderMapValue(this.mapType, name.toLowerCase(), value);
+    return host.replaceHeaderMapValue(this.mapType, name, value);
   }
 
   /** Adds one more `name: value` entry, keeping existing ones. */
   add(name: string, value: string): Status {
     ensureEffectiveContext(this.contextId);
-    return host.addHeaderMapValue(this.mapType, name.toLowerCase(), value);
+    return host.addHeaderMapValue(this.mapType, name, value);
   }
 
   remove(name: string): Status {
     ensureEffectiveContext(this.contextId);
-    return host.removeHeaderMapValue(this.mapType, name.toLowerCase());
+    return host.removeHeaderMapValue(this.mapType, name);
   }
 
   /** Every entry in order (pseudo-headers such as :path first). */

@@ -6,8 +6,9 @@ import { BufferType, LogLevel, MapType, MetricType, Status, StreamType } from ".
 import {
   clearReturnSlots, deserializeHeaderPairs, discardReturnedBytes, HeaderPair, lenOf, ptrOf,
   RETURN_DATA, RETURN_EXTRA, RETURN_SIZE, serializeHeaderPairs, serializePropertyPath,
-  takeReturnedBytes, utf8Bytes,
+  takeReturnedBytes, takeReturnedString, utf8Bytes,
 } from "./memory";
+import { FIRST_ARG, SECOND_ARG } from "./scratch";
 
 let last: Status = Status.Ok;
 
@@ -159,20 +160,20 @@ export function dequeueSharedQueue(queueId: u32): ArrayBuffer | null {
 
 /** Header value, or null when absent. */
 export function getHeaderMapValue(map: MapType, name: string): string | null {
-  const key = utf8Bytes(name);
+  const keyLen = FIRST_ARG.encode(name);
   clearReturnSlots();
-  if (record(raw.proxy_get_header_map_value(<u32>map, ptrOf(key), lenOf(key), RETURN_DATA, RETURN_SIZE)) != Status.Ok) {
+  if (record(raw.proxy_get_header_map_value(<u32>map, FIRST_ARG.ptr, keyLen, RETURN_DATA, RETURN_SIZE)) != Status.Ok) {
     discardReturnedBytes();
     return null;
   }
-  return String.UTF8.decode(takeReturnedBytes());
+  return takeReturnedString();
 }
 
 /** Header value as raw bytes (binary gRPC metadata), or null when absent. */
 export function getHeaderMapValueBytes(map: MapType, name: string): ArrayBuffer | null {
-  const key = utf8Bytes(name);
+  const keyLen = FIRST_ARG.encode(name);
   clearReturnSlots();
-  if (record(raw.proxy_get_header_map_value(<u32>map, ptrOf(key), lenOf(key), RETURN_DATA, RETURN_SIZE)) != Status.Ok) {
+  if (record(raw.proxy_get_header_map_value(<u32>map, FIRST_ARG.ptr, keyLen, RETURN_DATA, RETURN_SIZE)) != Status.Ok) {
     discardReturnedBytes();
     return null;
   }
@@ -180,20 +181,20 @@ export function getHeaderMapValueBytes(map: MapType, name: string): ArrayBuffer 
 }
 
 export function addHeaderMapValue(map: MapType, name: string, value: string): Status {
-  const key = utf8Bytes(name);
-  const val = utf8Bytes(value);
-  return record(raw.proxy_add_header_map_value(<u32>map, ptrOf(key), lenOf(key), ptrOf(val), lenOf(val)));
+  const keyLen = FIRST_ARG.encode(name);
+  const valueLen = SECOND_ARG.encode(value);
+  return record(raw.proxy_add_header_map_value(<u32>map, FIRST_ARG.ptr, keyLen, SECOND_ARG.ptr, valueLen));
 }
 
 export function replaceHeaderMapValue(map: MapType, name: string, value: string): Status {
-  const key = utf8Bytes(name);
-  const val = utf8Bytes(value);
-  return record(raw.proxy_replace_header_map_value(<u32>map, ptrOf(key), lenOf(key), ptrOf(val), lenOf(val)));
+  const keyLen = FIRST_ARG.encode(name);
+  const valueLen = SECOND_ARG.encode(value);
+  return record(raw.proxy_replace_header_map_value(<u32>map, FIRST_ARG.ptr, keyLen, SECOND_ARG.ptr, valueLen));
 }
 
 export function removeHeaderMapValue(map: MapType, name: string): Status {
-  const key = utf8Bytes(name);
-  return record(raw.proxy_remove_header_map_value(<u32>map, ptrOf(key), lenOf(key)));
+  const keyLen = FIRST_ARG.encode(name);
+  return record(raw.proxy_remove_header_map_value(<u32>map, FIRST_ARG.ptr, keyLen));
 }
 
 export function getHeaderMapPairs(map: MapType): HeaderPair[] {

@@ -39,6 +39,18 @@ export function takeReturnedBytes(): ArrayBuffer {
   return takeHostBlock(ptr, size);
 }
 
+/** The block the host returned, decoded as UTF-8 straight from it (no intermediate copy), then freed. */
+export function takeReturnedString(): string {
+  const ptr = load<usize>(RETURN_DATA);
+  const size = load<usize>(RETURN_SIZE);
+  store<usize>(RETURN_DATA, 0);
+  store<usize>(RETURN_SIZE, 0);
+  if (ptr == 0) return "";
+  const text = size > 0 ? String.UTF8.decodeUnsafe(ptr, size) : "";
+  heap.free(ptr);
+  return text;
+}
+
 /** Frees a block the host returned that we do not need (keeps memory from leaking). */
 export function discardReturnedBytes(): void {
   const ptr = load<usize>(RETURN_DATA);
