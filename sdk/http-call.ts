@@ -15,7 +15,10 @@ export class HttpCallResponse {
     readonly trailers: HeaderPair[],
   ) {}
 
-  /** True when no response arrived (timeout, reset, connection failure): Envoy reports 0 headers. */
+  /**
+   * True when no response arrived (the call was reset): Envoy reports 0 headers. A timeout or an
+   * unreachable upstream is not a failure here: Envoy's router answers it (504 / 503), check `status`.
+   */
   get failed(): bool {
     return this.headers.length == 0;
   }

@@ -7,6 +7,17 @@ import { Http1Upstreams } from "./upstream-http1.ts";
 import { Http2Upstreams } from "./upstream-http2.ts";
 import type { UpstreamHandlers, UpstreamRequest } from "./upstream.ts";
 
+/**
+ * What a filter's http_call gets when the upstream cannot be reached: Envoy's async client runs
+ * the router, whose local reply arrives as a response (onSuccess), not as a failure.
+ */
+const CONNECT_ERROR_BODY = "upstream connect error or disconnect/reset before headers. reset reason: connection failure";
+const UPSTREAM_CONNECT_ERROR: ClusterResponse = {
+  status: 503,
+  headers: [["content-length", String(CONNECT_ERROR_BODY.length)], ["content-type", "text/plain"]],
+  body: CONNECT_ERROR_BODY,
+};
+
 export class ClusterSet implements ClusterResolver {
   private readonly byName = new Map<string, Cluster>();
   private readonly nextEndpoint = new Map<string, number>();
@@ -62,15 +73,16 @@ export class ClusterSet implements ClusterResolver {
         resolve(r);
       };
       let status = 502;
+      let headersSeen = false;
       let headers: HeaderList = [];
       const chunks: Uint8Array[] = [];
       let upstream: UpstreamRequest;
       try {
         upstream = this.open(request.cluster, request.headers, {
-          onHeaders: (s, h) => { status = s; headers = h; },
+          onHeaders: (s, h) => { status = s; headers = h; headersSeen = true; },
           onData: (chunk) => { chunks.push(chunk); },
           onEnd: (trailers) => settle({ status, headers, body: Buffer.concat(chunks), trailers }),
-          onError: () => settle({ failure: "reset" }),
+          onError: () => settle(headersSeen ? { failure: "reset" } : UPSTREAM_CONNECT_ERROR),
         });
       } catch {
         // Envoy's codec refuses headers it cannot encode; the call fails as a reset.

@@ -142,6 +142,16 @@ describe("embedded proxy", () => {
     expect(seen.headers["x-call-body"]).toContain('"path":"/check"');
   });
 
+  it("a filter's http_call to an unreachable cluster gets Envoy's router answer, a 503, not a failure", async () => {
+    const proxy = await proxyFor(
+      gatewayYaml({ filters: `  - { name: sink, wasm: ${sink} }`, extraClusters: `  - name: down\n    url: http://127.0.0.1:${await freePortThatRefuses()}` }),
+    );
+    const res = await fetch(`${proxy.url}/x`, { headers: { "x-op": "http-call-local", "x-cluster": "down" } });
+    expect(await res.json()).toMatchObject({
+      status: 503, failed: false, body: "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+    });
+  });
+
   it("answers 503 when a filter leaves a header value that cannot be encoded", async () => {
     const multiline = http.createServer((_req, res) => res.end("line one\nline two"));
     await new Promise<void>((r) => multiline.listen(0, "127.0.0.1", () => r()));

@@ -201,12 +201,12 @@ describe("kitchen-sink through the embedded host", () => {
     expect(r.upstreamRequest).toBeNull();
   });
 
-  it("http_call timeout reaches the handler as failed when the clock passes the timeout", async () => {
+  it("http_call timeout reaches the handler as Envoy's router answer (504) when the clock passes the timeout", async () => {
     const pending = op("http-call-local", { "x-cluster": "slow", "x-timeout": "300" });
     await f.advanceTime(299);
     await f.advanceTime(2);
     const body = json(await pending);
-    expect(body).toMatchObject({ status: 0, failed: true, headers_count: 0 });
+    expect(body).toMatchObject({ status: 504, failed: false, body: "upstream request timeout" });
   });
 
   it("http_call to an unknown cluster is refused with BadArgument", async () => {
