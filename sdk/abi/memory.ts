@@ -46,9 +46,30 @@ export function takeReturnedString(): string {
   store<usize>(RETURN_DATA, 0);
   store<usize>(RETURN_SIZE, 0);
   if (ptr == 0) return "";
-  const text = size > 0 ? String.UTF8.decodeUnsafe(ptr, size) : "";
+  const text = size > 0 ? decodeUtf8(ptr, size) : "";
   heap.free(ptr);
   return text;
+}
+
+/** UTF-8 at `ptr` as a string: ASCII (nearly every header value) is widened eight bytes at a time. */
+export function decodeUtf8(ptr: usize, size: usize): string {
+  let i: usize = 0;
+  while (i + 8 <= size) {
+    if ((load<u64>(ptr + i) & 0x8080808080808080) != 0) return String.UTF8.decodeUnsafe(ptr, size);
+    i += 8;
+  }
+  for (; i < size; i++) if (load<u8>(ptr + i) >= 0x80) return String.UTF8.decodeUnsafe(ptr, size);
+  const out = __new(size << 1, idof<String>());
+  i = 0;
+  while (i + 4 <= size) {
+    let x = <u64>load<u32>(ptr + i);
+    x = (x | (x << 16)) & 0x0000ffff0000ffff;
+    x = (x | (x << 8)) & 0x00ff00ff00ff00ff;
+    store<u64>(out + (i << 1), x);
+    i += 4;
+  }
+  for (; i < size; i++) store<u16>(out + (i << 1), <u16>load<u8>(ptr + i));
+  return changetype<string>(out);
 }
 
 /** Frees a block the host returned that we do not need (keeps memory from leaking). */

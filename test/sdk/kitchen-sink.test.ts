@@ -41,6 +41,17 @@ describe("kitchen-sink through the embedded host", () => {
   const op = (name: string, headers: Record<string, string> = {}, extra: { body?: string | string[]; method?: string; path?: string } = {}) =>
     f.request({ method: extra.method ?? (extra.body !== undefined ? "POST" : "GET"), path: extra.path ?? "/op", headers: { "x-op": name, ...headers }, body: extra.body });
 
+  it("header values of every length and script read back exactly (the SDK's ASCII fast path and its UTF-8 fallback)", async () => {
+    const ascii = "Bearer eyJhbGciOiJSUzI1NiJ9.payload_-.sig=~!#$%&'*+^`|0123456789";
+    const values = [
+      ...Array.from({ length: 40 }, (_, n) => ascii.slice(0, n + 1)),
+      "é", "héllo", "xxxxxxxé", "xxxxxxxxé", "日本語のヘッダー", "emoji 😀 end", "\u007f del", "tab\tinside",
+    ];
+    for (const value of values) {
+      expect(json(await op("echo-headers", { "x-arg": value })).arg, JSON.stringify(value)).toBe(value);
+    }
+  });
+
   it("configure ran with the plugin configuration and root_id", async () => {
     expect(f.logs.some((l) => l.message === 'kitchen-sink configured: {"tick_ms":100}')).toBe(true);
     expect(json(await op("config")).root_id).toBe("ks");
