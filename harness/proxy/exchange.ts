@@ -8,25 +8,10 @@ import { randomUUID } from "node:crypto";
 import type { FilterChain, HeaderList, HttpStream, StreamSink } from "../host/api.ts";
 import type { Route } from "../gateway/model.ts";
 import type { ClusterSet } from "./clusters.ts";
-import { downstreamProtocol, headerValue, outgoingHeaders, requestHasBody, requestHeaderList, type DownstreamRequest } from "./headers.ts";
+import { downstreamProtocol, headerValue, outgoingHeaders, requestHasBody, requestHeaderList, wireList, type DownstreamRequest } from "./headers.ts";
 import type { UpstreamRequest } from "./upstream.ts";
 
 const EMPTY = new Uint8Array(0);
-
-function trailerObject(list: HeaderList): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [n, v] of list) out[n] = v;
-  return out;
-}
-
-function trailerList(trailers: NodeJS.Dict<string | string[]>): HeaderList {
-  const list: HeaderList = [];
-  for (const [name, value] of Object.entries(trailers)) {
-    if (name.startsWith(":") || value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) list.push([name, v]);
-  }
-  return list;
-}
 
 /** Response headers Envoy knows to carry no body: answers to HEAD, 204, 304, content-length 0. */
 function responseIsHeadersOnly(method: string, status: number, headers: HeaderList): boolean {
@@ -62,7 +47,7 @@ export class Exchange {
       downstreamHeaders: (headers, end) => this.writeDownstreamHeaders(headers, end),
       downstreamData: (chunk, end) => this.writeDownstream(chunk, end),
       downstreamTrailers: (trailers) => {
-        res.addTrailers(trailerObject(trailers));
+        res.addTrailers(outgoingHeaders(trailers));
         this.endDownstream();
       },
       reset: () => this.abort(),
@@ -93,7 +78,7 @@ export class Exchange {
       this.run(() => this.stream.decodeData(chunk, false)).then(() => req.resume());
     });
     req.on("end", () => {
-      const trailers = trailerList(req.trailers);
+      const trailers = wireList(req.trailers);
       this.run(() => (trailers.length > 0 ? this.stream.decodeTrailers(trailers) : this.stream.decodeData(EMPTY, true)));
     });
     req.on("error", () => this.abort());

@@ -24,7 +24,8 @@ export function createListener(onRequest: RequestHandler): Listener {
   const http1 = http.createServer(onRequest);
   const h2 = http2.createServer(onRequest);
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  // Half-open like http.Server: a client that half-closes after its request still gets the answer.
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     let seen = Buffer.alloc(0);

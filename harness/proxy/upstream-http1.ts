@@ -2,7 +2,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { HeaderList } from "../host/api.ts";
-import { headerValue, outgoingHeaders, responseHeaderList } from "./headers.ts";
+import { headerValue, outgoingHeaders, responseHeaderList, toWire, wireList } from "./headers.ts";
 import type { UpstreamHandlers, UpstreamRequest, UpstreamTarget } from "./upstream.ts";
 
 export class Http1Upstreams {
@@ -12,12 +12,12 @@ export class Http1Upstreams {
   open(target: UpstreamTarget, headers: HeaderList, handlers: UpstreamHandlers): UpstreamRequest {
     const out = outgoingHeaders(headers);
     const authority = headerValue(headers, ":authority");
-    if (authority) out.host = authority;
+    if (authority) out.host = toWire(authority);
     const req = (target.secure ? https : http).request({
       host: target.host,
       port: target.port,
       method: headerValue(headers, ":method") ?? "GET",
-      path: headerValue(headers, ":path") ?? "/",
+      path: toWire(headerValue(headers, ":path") ?? "/"),
       headers: out,
       agent: target.secure ? this.agents.https : this.agents.http,
     });
@@ -49,7 +49,7 @@ export class Http1Upstreams {
       res.on("end", () => {
         if (settled) return;
         settled = true;
-        handlers.onEnd(Object.entries(res.trailers).map(([n, v]) => [n, v ?? ""]));
+        handlers.onEnd(wireList(res.trailers));
       });
       res.on("error", fail);
       res.on("aborted", () => fail(new Error("upstream reset the response")));
@@ -60,7 +60,7 @@ export class Http1Upstreams {
         if (trailers && trailers.length > 0) {
           // Trailers need chunked framing, which a body written before end() selects.
           if (last && last.byteLength > 0) req.write(last);
-          req.addTrailers(Object.fromEntries(trailers));
+          req.addTrailers(outgoingHeaders(trailers));
           req.end();
         } else if (last && last.byteLength > 0) {
           req.end(last);

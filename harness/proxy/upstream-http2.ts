@@ -2,30 +2,20 @@
 // endpoint as Envoy keeps for clusters with http2_protocol_options: what gRPC services need.
 import http2 from "node:http2";
 import type { HeaderList } from "../host/api.ts";
-import { outgoingHeaders } from "./headers.ts";
+import { outgoingHeaders, toWire, wireList } from "./headers.ts";
 import type { UpstreamHandlers, UpstreamRequest, UpstreamTarget } from "./upstream.ts";
 
 /** HTTP/2 allows `te` only as "trailers" (RFC 9113 §8.2.2); gRPC requires that value. */
 function requestHeaders(headers: HeaderList, secure: boolean): http2.OutgoingHttpHeaders {
   const out: http2.OutgoingHttpHeaders = outgoingHeaders(headers);
   for (const [name, value] of headers) {
-    if (name.startsWith(":") && name !== ":scheme") out[name] = value;
+    if (name.startsWith(":") && name !== ":scheme") out[name] = toWire(value);
     if (name === "te" && value.trim().toLowerCase() === "trailers") out.te = "trailers";
   }
   out[":scheme"] = secure ? "https" : "http";
   out[":method"] ??= "GET";
   out[":path"] ??= "/";
   return out;
-}
-
-function headerList(headers: http2.IncomingHttpHeaders): HeaderList {
-  const list: HeaderList = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(":") || value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) list.push([name, v]);
-    else list.push([name, String(value)]);
-  }
-  return list;
 }
 
 export class Http2Upstreams {
@@ -66,13 +56,13 @@ export class Http2Upstreams {
       settled = true;
       handlers.onError(err);
     };
-    stream.on("wantTrailers", () => stream.sendTrailers(Object.fromEntries(trailersToSend)));
+    stream.on("wantTrailers", () => stream.sendTrailers(outgoingHeaders(trailersToSend)));
     stream.on("response", (responseHeaders, flags) => {
       // The frame's END_STREAM flag (stream.endAfterHeaders is not yet set when 'response' fires).
       const endStream = (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0;
-      handlers.onHeaders(Number(responseHeaders[":status"] ?? 502), headerList(responseHeaders), endStream);
+      handlers.onHeaders(Number(responseHeaders[":status"] ?? 502), wireList(responseHeaders), endStream);
     });
-    stream.on("trailers", (trailers) => { received = headerList(trailers); });
+    stream.on("trailers", (trailers) => { received = wireList(trailers); });
     stream.on("data", (chunk: Buffer) => {
       const pending = handlers.onData(chunk);
       if (pending) {

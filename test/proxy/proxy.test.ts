@@ -152,6 +152,42 @@ describe("embedded proxy", () => {
     });
   });
 
+  it("non-ASCII header values: filters read UTF-8 text, upstreams and clients get the same bytes", async () => {
+    // An upstream that reports the raw bytes of the headers it got, and answers a UTF-8 header.
+    const bytesSeen: Record<string, string> = {};
+    const upstream = net.createServer((socket) => {
+      socket.once("data", (data: Buffer) => {
+        for (const line of data.toString("latin1").split("\r\n")) {
+          const [name, ...rest] = line.split(": ");
+          if (name.startsWith("x-")) bytesSeen[name] = Buffer.from(rest.join(": "), "latin1").toString("hex");
+        }
+        const answer = Buffer.concat([Buffer.from("HTTP/1.1 200 OK\r\ncontent-length: 0\r\nx-answer: "), Buffer.from("né", "utf8"), Buffer.from("\r\n\r\n")]);
+        socket.end(answer);
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", () => r()));
+    try {
+      const { port } = upstream.address() as AddressInfo;
+      const proxy = await proxyFor(gatewayYaml({ upstream: `http://127.0.0.1:${port}`, filters: `  - { name: sink, wasm: ${sink} }` }));
+      const send = (op: string) => new Promise<string>((resolve, reject) => {
+        const s = net.connect(proxy.port, "127.0.0.1", () => s.write(Buffer.concat([
+          Buffer.from(`GET / HTTP/1.1\r\nhost: a\r\nconnection: close\r\nx-op: ${op}\r\nx-arg: `), Buffer.from("grüße 日本", "utf8"), Buffer.from("\r\n\r\n"),
+        ])));
+        const chunks: Buffer[] = [];
+        s.on("data", (d: Buffer) => chunks.push(d));
+        s.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        s.on("error", reject);
+      });
+      const echoed = await send("echo-headers");
+      expect(JSON.parse(echoed.slice(echoed.indexOf("\r\n\r\n") + 4)).arg).toBe("grüße 日本");
+      const passed = await send("pass");
+      expect(bytesSeen["x-arg"]).toBe(Buffer.from("grüße 日本", "utf8").toString("hex"));
+      expect(passed).toContain("x-answer: né");
+    } finally {
+      await new Promise<void>((r) => upstream.close(() => r()));
+    }
+  });
+
   it("answers 503 when a filter leaves a header value that cannot be encoded", async () => {
     const multiline = http.createServer((_req, res) => res.end("line one\nline two"));
     await new Promise<void>((r) => multiline.listen(0, "127.0.0.1", () => r()));
