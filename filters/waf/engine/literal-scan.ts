@@ -1,7 +1,9 @@
 // One Aho–Corasick pass over a value finds every rule (by slot) whose required literals occur in
 // it, case-insensitively: the rules of one transformation chain share a scanner, so a value is
 // scanned once for all of them instead of once per rule. After build() the automaton is a dense
-// table over byte classes (bytes no literal holds share class 0): one load per input byte.
+// table over byte classes (bytes no literal holds share class 0): one load per input byte. The
+// trie's build-time arrays are dropped then; the table holds u16 states (scanners have a few
+// hundred states) and each state's rule slots sit in one flat list.
 import { lowerByte } from "./bytes";
 
 export class LiteralScan {
@@ -17,12 +19,19 @@ export class LiteralScan {
   /** byteClass[b]: column of (lower-cased) byte b in the table; 0 for bytes in no literal. */
   private byteClass: StaticArray<u8> = new StaticArray<u8>(256);
   private classCount: i32 = 1;
-  /** next state = table[state * classCount + class]. */
-  private table: StaticArray<i32> = new StaticArray<i32>(0);
+  /** next state = table[state * classCount + class] (table16 while states fit in u16, else table32). */
+  private table16: StaticArray<u16> = new StaticArray<u16>(0);
+  private table32: StaticArray<i32> = new StaticArray<i32>(0);
   /** Per state, the first state of its output chain: itself if a literal ends there, else its dictionary link. */
   private report: StaticArray<i32> = new StaticArray<i32>(0);
+  /** After build: next state on the output chain (the dictionary link). */
+  private reportNext: StaticArray<i32> = new StaticArray<i32>(0);
+  /** After build: the slots of state s are slotList[slotStart[s] .. slotStart[s + 1]). */
+  private slotStart: StaticArray<i32> = new StaticArray<i32>(0);
+  private slotList: StaticArray<i32> = new StaticArray<i32>(0);
   /** Per state, the scan that last reported it: a state's slots are marked once per scan. */
-  private seen: i32[] = [0];
+  private seen: StaticArray<i32> = new StaticArray<i32>(0);
+  private states: i32 = 1;
   private stamp: i32 = 0;
   /** Number of rule slots (bits in a hit set). */
   slotCount: i32 = 0;
@@ -42,7 +51,6 @@ export class LiteralScan {
         this.fail.push(0);
         this.dictionary.push(0);
         this.slotsAt.push(null);
-        this.seen.push(0);
       }
       state = next;
     }
@@ -51,7 +59,7 @@ export class LiteralScan {
     if (!slots.includes(slot)) slots.push(slot);
   }
 
-  get stateCount(): i32 { return this.label.length; }
+  get stateCount(): i32 { return this.states; }
 
   /** Computes failure and dictionary links and the transition table; call once after the last add. */
   build(): void {
@@ -88,19 +96,62 @@ export class LiteralScan {
 
   private buildTable(bfsOrder: i32[]): void {
     for (let b = 0; b < 256; b++) this.byteClass[b] = 0;
+    const states = this.label.length;
     let classes = 1;
-    for (let s = 1; s < this.label.length; s++) {
+    for (let s = 1; s < states; s++) {
       const c = this.label[s];
       if (this.byteClass[c] == 0) { this.byteClass[c] = <u8>classes; classes++; }
     }
     // Upper-case letters read as their lower-case class.
     for (let b = 65; b <= 90; b++) this.byteClass[b] = this.byteClass[b + 32];
     this.classCount = classes;
-    const table = new StaticArray<i32>(this.label.length * classes);
+    // Built straight at its final width: a temporary i32 table would be garbage as large as itself.
+    if (states <= 0x10000) {
+      this.table16 = new StaticArray<u16>(states * classes);
+      this.fillTable<u16>(this.table16, bfsOrder);
+    } else {
+      this.table32 = new StaticArray<i32>(states * classes);
+      this.fillTable<i32>(this.table32, bfsOrder);
+    }
+    const report = new StaticArray<i32>(states);
+    const reportNext = new StaticArray<i32>(states);
+    const slotStart = new StaticArray<i32>(states + 1);
+    let slotTotal = 0;
+    for (let s = 0; s < states; s++) {
+      const slots = this.slotsAt[s];
+      if (slots != null) slotTotal += slots.length;
+    }
+    const slotList = new StaticArray<i32>(slotTotal);
+    let at = 0;
+    for (let s = 0; s < states; s++) {
+      slotStart[s] = at;
+      const slots = this.slotsAt[s];
+      if (slots != null) for (let j = 0; j < slots.length; j++) slotList[at++] = slots[j];
+      if (s > 0) report[s] = slots != null ? s : this.dictionary[s];
+      reportNext[s] = this.dictionary[s];
+    }
+    slotStart[states] = at;
+    this.report = report;
+    this.reportNext = reportNext;
+    this.slotStart = slotStart;
+    this.slotList = slotList;
+    this.seen = new StaticArray<i32>(states);
+    this.states = states;
+    // The trie itself is only needed to build: let it go.
+    this.firstChild = [];
+    this.nextSibling = [];
+    this.label = [];
+    this.fail = [];
+    this.dictionary = [];
+    this.slotsAt = [];
+  }
+
+  private fillTable<T>(table: StaticArray<T>, bfsOrder: i32[]): void {
+    const classes = this.classCount;
     // Root row: its children, else stay at the root.
     for (let c = 0; c < 256; c++) {
       const cls = <i32>this.byteClass[c];
-      if (cls != 0 && (c < 65 || c > 90)) table[cls] = this.root[c];
+      if (cls != 0 && (c < 65 || c > 90)) table[cls] = <T>this.root[c];
     }
     // Other rows in breadth-first order: a child where one exists, else the failure state's move
     // (already filled, as failure states are shallower).
@@ -111,14 +162,10 @@ export class LiteralScan {
       for (let cls = 1; cls < classes; cls++) table[row + cls] = table[failRow + cls];
       let k = this.firstChild[s];
       while (k >= 0) {
-        table[row + <i32>this.byteClass[this.label[k]]] = k;
+        table[row + <i32>this.byteClass[this.label[k]]] = <T>k;
         k = this.nextSibling[k];
       }
     }
-    this.table = table;
-    const report = new StaticArray<i32>(this.label.length);
-    for (let s = 1; s < this.label.length; s++) report[s] = this.slotsAt[s] != null ? s : this.dictionary[s];
-    this.report = report;
   }
 
   /** A hit set with room for every slot, all clear. */
@@ -128,26 +175,31 @@ export class LiteralScan {
 
   /** Sets the bit of every slot one of whose literals occurs in `s`. */
   scan(s: string, hits: StaticArray<u64>): void {
+    if (this.table32.length == 0) this.scanWith<u16>(this.table16, s, hits);
+    else this.scanWith<i32>(this.table32, s, hits);
+  }
+
+  @inline private scanWith<T>(table: StaticArray<T>, s: string, hits: StaticArray<u64>): void {
     const stamp = ++this.stamp;
     let state = 0;
     const len = s.length;
     const p = changetype<usize>(s);
-    const table = this.table;
     const classes = this.classCount;
     const byteClass = this.byteClass;
     const report = this.report;
+    const seen = this.seen;
     for (let i = 0; i < len; i++) {
       const cls = <i32>unchecked(byteClass[load<u16>(p + (<usize>i << 1)) & 0xff]);
-      state = unchecked(table[state * classes + cls]);
+      state = <i32>unchecked(table[state * classes + cls]);
       let o = unchecked(report[state]);
-      while (o > 0 && unchecked(this.seen[o]) != stamp) {
-        unchecked(this.seen[o] = stamp);
-        const slots = unchecked(this.slotsAt[o])!;
-        for (let j = 0; j < slots.length; j++) {
-          const slot = unchecked(slots[j]);
+      while (o > 0 && unchecked(seen[o]) != stamp) {
+        unchecked(seen[o] = stamp);
+        const end = unchecked(this.slotStart[o + 1]);
+        for (let j = unchecked(this.slotStart[o]); j < end; j++) {
+          const slot = unchecked(this.slotList[j]);
           unchecked(hits[slot >> 6] |= (<u64>1) << <u64>(slot & 63));
         }
-        o = unchecked(this.dictionary[o]);
+        o = unchecked(this.reportNext[o]);
       }
     }
   }

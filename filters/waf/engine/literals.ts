@@ -60,6 +60,14 @@ function better(a: string[] | null, b: string[] | null): string[] | null {
   return a!.length <= b!.length ? a : b;
 }
 
+const RUN_CHARS = new StaticArray<u16>(4096);
+
+/** The one-string run `run` with RUN_CHARS[base, base + pending) appended. */
+function withPending(run: string[], base: i32, pending: i32): string[] {
+  if (pending == 0) return run;
+  return [run[0] + String.UTF16.decodeUnsafe(changetype<usize>(RUN_CHARS) + (<usize>base << 1), <usize>pending << 1)];
+}
+
 /** All concatenations a + b, or null when there would be too many or too long ones. */
 function cross(a: string[], b: string[]): string[] | null {
   if (a.length * b.length > MAX_STRINGS) return null;
@@ -93,6 +101,8 @@ function hexValue(c: i32): i32 {
 class LiteralParser {
   pos: i32 = 0;
   failed: bool = false;
+  /** First free slot of RUN_CHARS (sequence). */
+  charTop: i32 = 0;
 
   constructor(private readonly p: string) {}
 
@@ -124,26 +134,44 @@ class LiteralParser {
 
   private sequence(): Piece {
     let run: string[] = [""];
+    // Single characters appended to a one-string run wait in RUN_CHARS from `base` on (groups
+    // inside this sequence stack theirs above): concatenating per character made a string and
+    // an array per pattern byte, most of the load's garbage here.
+    const base = this.charTop;
+    let pending = 0;
     let allExact = true;
     let best: string[] | null = null;
     while (!this.failed && !this.atEnd) {
       const c = this.peek();
       if (c == 124 || c == 41) break;
+      this.charTop = base + pending;
       const piece = this.quantified(this.atom());
+      this.charTop = base;
       if (this.failed) break;
       if (piece.exact != null) {
-        const joined = cross(run, piece.exact!);
+        const exact = piece.exact!;
+        if (run.length == 1 && exact.length == 1 && exact[0].length == 1 && run[0].length + pending < MAX_LENGTH &&
+            base + pending < RUN_CHARS.length) {
+          unchecked(RUN_CHARS[base + pending++] = <u16>exact[0].charCodeAt(0));
+          continue;
+        }
+        run = withPending(run, base, pending);
+        pending = 0;
+        const joined = cross(run, exact);
         if (joined != null) { run = joined; continue; }
         best = better(best, usable(run));
-        run = piece.exact!;
+        run = exact;
         allExact = false;
         continue;
       }
+      run = withPending(run, base, pending);
+      pending = 0;
       best = better(best, usable(run));
       best = better(best, usable(piece.required));
       run = [""];
       allExact = false;
     }
+    run = withPending(run, base, pending);
     const out = new Piece();
     out.exact = allExact ? run : null;
     out.required = better(best, usable(run));

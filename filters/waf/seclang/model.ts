@@ -132,8 +132,6 @@ export class Operator {
   argumentMacro: Macro | null = null;
   regex: Regex | null = null;
   matcher: Matcher | null = null;
-  /** @pm / @pmFromFile phrases. */
-  phrases: string[] = [];
   /** @validateByteRange: 256 allowed flags. */
   byteRanges: StaticArray<bool> | null = null;
   /** @ipMatch: [network, mask] pairs of IPv4 (as u32) networks; IPv6 literals kept as strings. */

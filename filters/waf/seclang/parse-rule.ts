@@ -144,27 +144,34 @@ export function parseOperator(text: string, ctx: ParseContext): Operator {
       break;
     }
     case Op.pm: {
-      op.phrases = splitPhrases(op.argument);
-      op.matcher = new Matcher(op.phrases);
+      // Space-separated phrases, as ModSecurity splits them, read in place.
+      const arg = op.argument;
+      const m = new Matcher(arg.length);
+      let from = 0;
+      for (let i = 0; i <= arg.length; i++) {
+        if (i < arg.length && arg.charCodeAt(i) != 32) continue;
+        m.addPhrase(arg, from, i);
+        from = i + 1;
+      }
+      m.build();
+      op.matcher = m;
       break;
     }
     case Op.pmFromFile: {
-      const phrases: string[] = [];
       const files = op.argument.split(" ");
+      let chars = 0;
       for (let f = 0; f < files.length; f++) {
         if (files[f].length == 0) continue;
         const content = ctx.files.find(files[f]);
         if (content == null) { ctx.fail("@pmFromFile: data file '" + files[f] + "' is not embedded"); return op; }
-        const lines = content!.split("\n");
-        for (let l = 0; l < lines.length; l++) {
-          let line = lines[l];
-          if (line.endsWith("\r")) line = line.substring(0, line.length - 1);
-          if (line.length == 0 || line.charCodeAt(0) == 35) continue;
-          phrases.push(line);
-        }
+        chars += content!.length;
       }
-      op.phrases = phrases;
-      op.matcher = new Matcher(phrases);
+      const m = new Matcher(chars);
+      for (let f = 0; f < files.length; f++) {
+        if (files[f].length > 0) addPhraseLines(m, ctx.files.find(files[f])!);
+      }
+      m.build();
+      op.matcher = m;
       break;
     }
     case Op.ipMatch: {
@@ -204,12 +211,18 @@ export function parseOperator(text: string, ctx: ParseContext): Operator {
   return op;
 }
 
-/** @pm phrases: space separated, as ModSecurity splits them. */
-function splitPhrases(arg: string): string[] {
-  const out: string[] = [];
-  const parts = arg.split(" ");
-  for (let i = 0; i < parts.length; i++) if (parts[i].length > 0) out.push(parts[i]);
-  return out;
+/** Each line of a data file is a phrase, except empty lines and # comments. */
+function addPhraseLines(m: Matcher, content: string): void {
+  const len = content.length;
+  let start = 0;
+  while (start < len) {
+    let end = content.indexOf("\n", start);
+    if (end < 0) end = len;
+    let last = end;
+    if (last > start && content.charCodeAt(last - 1) == 13) last--;
+    if (last > start && content.charCodeAt(start) != 35) m.addPhrase(content, start, last);
+    start = end + 1;
+  }
 }
 
 function parseDecimal(s: string): i32 {
