@@ -19,8 +19,12 @@ export class LiteralScan {
   /** byteClass[b]: column of (lower-cased) byte b in the table; 0 for bytes in no literal. */
   private byteClass: StaticArray<u8> = new StaticArray<u8>(256);
   private classCount: i32 = 1;
-  /** next state = table[state * classCount + class] (table16 while states fit in u16, else table32). */
-  private table16: StaticArray<u16> = new StaticArray<u16>(0);
+  /**
+   * next state = table[state * classCount + class]: while states fit in u16, in chunks of
+   * CHUNK_SIZE entries (small blocks find room in a heap fragmented by the load, where one
+   * large block would grow linear memory); else one i32 array (table32).
+   */
+  private chunks: Array<StaticArray<u16>> = [];
   private table32: StaticArray<i32> = new StaticArray<i32>(0);
   /** Per state, the first state of its output chain: itself if a literal ends there, else its dictionary link. */
   private report: StaticArray<i32> = new StaticArray<i32>(0);
@@ -107,8 +111,9 @@ export class LiteralScan {
     this.classCount = classes;
     // Built straight at its final width: a temporary i32 table would be garbage as large as itself.
     if (states <= 0x10000) {
-      this.table16 = new StaticArray<u16>(states * classes);
-      this.fillTable<u16>(this.table16, bfsOrder);
+      const size = states * classes;
+      for (let at = 0; at < size; at += CHUNK_SIZE) this.chunks.push(new StaticArray<u16>(CHUNK_SIZE));
+      this.fillChunks(bfsOrder);
     } else {
       this.table32 = new StaticArray<i32>(states * classes);
       this.fillTable<i32>(this.table32, bfsOrder);
@@ -168,6 +173,26 @@ export class LiteralScan {
     }
   }
 
+  private fillChunks(bfsOrder: i32[]): void {
+    const classes = this.classCount;
+    const chunks = this.chunks;
+    for (let c = 0; c < 256; c++) {
+      const cls = <i32>this.byteClass[c];
+      if (cls != 0 && (c < 65 || c > 90)) chunkSet(chunks, cls, this.root[c]);
+    }
+    for (let q = 0; q < bfsOrder.length; q++) {
+      const s = bfsOrder[q];
+      const row = s * classes;
+      const failRow = this.fail[s] * classes;
+      for (let cls = 1; cls < classes; cls++) chunkSet(chunks, row + cls, chunkGet(chunks, failRow + cls));
+      let k = this.firstChild[s];
+      while (k >= 0) {
+        chunkSet(chunks, row + <i32>this.byteClass[this.label[k]], k);
+        k = this.nextSibling[k];
+      }
+    }
+  }
+
   /** A hit set with room for every slot, all clear. */
   newHits(): StaticArray<u64> {
     return new StaticArray<u64>((this.slotCount + 63) >> 6);
@@ -175,11 +200,38 @@ export class LiteralScan {
 
   /** Sets the bit of every slot one of whose literals occurs in `s`. */
   scan(s: string, hits: StaticArray<u64>): void {
-    if (this.table32.length == 0) this.scanWith<u16>(this.table16, s, hits);
-    else this.scanWith<i32>(this.table32, s, hits);
+    if (this.table32.length == 0) this.scanChunks(s, hits);
+    else this.scanTable(s, hits);
   }
 
-  @inline private scanWith<T>(table: StaticArray<T>, s: string, hits: StaticArray<u64>): void {
+  private scanChunks(s: string, hits: StaticArray<u64>): void {
+    const stamp = ++this.stamp;
+    let state = 0;
+    const len = s.length;
+    const p = changetype<usize>(s);
+    const chunks = this.chunks;
+    const classes = this.classCount;
+    const byteClass = this.byteClass;
+    const report = this.report;
+    const seen = this.seen;
+    for (let i = 0; i < len; i++) {
+      const cls = <i32>unchecked(byteClass[load<u16>(p + (<usize>i << 1)) & 0xff]);
+      state = chunkGet(chunks, state * classes + cls);
+      let o = unchecked(report[state]);
+      while (o > 0 && unchecked(seen[o]) != stamp) {
+        unchecked(seen[o] = stamp);
+        const end = unchecked(this.slotStart[o + 1]);
+        for (let j = unchecked(this.slotStart[o]); j < end; j++) {
+          const slot = unchecked(this.slotList[j]);
+          unchecked(hits[slot >> 6] |= (<u64>1) << <u64>(slot & 63));
+        }
+        o = unchecked(this.reportNext[o]);
+      }
+    }
+  }
+
+  private scanTable(s: string, hits: StaticArray<u64>): void {
+    const table = this.table32;
     const stamp = ++this.stamp;
     let state = 0;
     const len = s.length;
@@ -190,7 +242,7 @@ export class LiteralScan {
     const seen = this.seen;
     for (let i = 0; i < len; i++) {
       const cls = <i32>unchecked(byteClass[load<u16>(p + (<usize>i << 1)) & 0xff]);
-      state = <i32>unchecked(table[state * classes + cls]);
+      state = unchecked(table[state * classes + cls]);
       let o = unchecked(report[state]);
       while (o > 0 && unchecked(seen[o]) != stamp) {
         unchecked(seen[o] = stamp);
@@ -212,6 +264,17 @@ export class LiteralScan {
     }
     return -1;
   }
+}
+
+const CHUNK_BITS: i32 = 12;
+const CHUNK_SIZE: i32 = 1 << CHUNK_BITS;
+
+@inline function chunkGet(chunks: Array<StaticArray<u16>>, i: i32): i32 {
+  return <i32>unchecked(unchecked(chunks[i >> CHUNK_BITS])[i & (CHUNK_SIZE - 1)]);
+}
+
+@inline function chunkSet(chunks: Array<StaticArray<u16>>, i: i32, state: i32): void {
+  unchecked(unchecked(chunks[i >> CHUNK_BITS])[i & (CHUNK_SIZE - 1)] = <u16>state);
 }
 
 @inline export function hasHit(hits: StaticArray<u64>, slot: i32): bool {

@@ -5,7 +5,6 @@ import { Rule, Target, Var, Op, varName } from "../seclang/model";
 import { RuleSet } from "../seclang/ruleset";
 import { Resolved } from "./variables";
 import { LiteralScan } from "./literal-scan";
-import { requiredLiterals } from "./literals";
 
 /** One plan's values in one request: names (prefix + key) and transformed values. */
 export class PlanValues extends Resolved {
@@ -64,12 +63,9 @@ function ruleLiterals(rule: Rule): string[] | null {
   const op = rule.operator;
   if (op.negated || op.argumentIsMacro) return null;
   // @pm is a phrase scan already: prefiltering it would only repeat its work.
-  if (op.op == Op.rx) return op.regex != null ? requiredLiterals(op.argument) : null;
+  if (op.op == Op.rx) return op.regex != null ? op.requiredLiterals : null;
   return null;
 }
-
-/** Pattern characters read for literals between full collections in assignPlans (CRS: ~40,000 in all). */
-const COLLECT_AFTER_CHARS: i32 = 24576;
 
 /** A scanner pays off when it answers for several rules at once; with fewer, each rule's own regex prefilter is cheaper. */
 const MIN_RULES_PER_SCANNER: i32 = 3;
@@ -88,11 +84,6 @@ export function assignPlans(set: RuleSet): void {
   const chains = new Map<string, ChainRules>();
   const chainOrder: string[] = [];
   const planScanner: i32[] = [];
-  // Loading the rules left garbage, and literal extraction makes more: full collections keep the
-  // peak under the next doubling of linear memory (a doubling is never given back). Each costs
-  // a few ms on CRS (3 in all); the incremental collector alone lets garbage reach the live size.
-  __collect();
-  let readSinceCollect = 0;
   for (let p = 1; p < set.phases.length; p++) {
     const list = set.phases[p];
     for (let i = 0; i < list.length; i++) {
@@ -102,12 +93,11 @@ export function assignPlans(set: RuleSet): void {
         assign(rule, ids);
         r = rule.chained;
         rule.literalSlot = -1;
+        const literals = ruleLiterals(rule);
+        rule.operator.requiredLiterals = null; // needed only here
         if (rule.planId < 0) continue;
         while (planScanner.length <= rule.planId) planScanner.push(-1);
-        const literals = ruleLiterals(rule);
         if (literals == null) continue;
-        readSinceCollect += rule.operator.argument.length;
-        if (readSinceCollect >= COLLECT_AFTER_CHARS) { __collect(); readSinceCollect = 0; }
         const chain = rule.transforms.join(",");
         if (!chains.has(chain)) { chains.set(chain, new ChainRules()); chainOrder.push(chain); }
         const entry = chains.get(chain);
@@ -116,8 +106,9 @@ export function assignPlans(set: RuleSet): void {
       }
     }
   }
-  // Literal extraction leaves garbage; the scanners' tables are the largest blocks of the load and
-  // would otherwise not find room without growing memory (which never shrinks).
+  // The load's garbage goes first: the scanners' tables are its largest blocks and would not find
+  // room without growing linear memory, which never shrinks (one doubling: 10.5 → 21 MiB).
+  // One full collection costs ~25 ms on CRS, so there is only this one.
   __collect();
   for (let c = 0; c < chainOrder.length; c++) {
     const entry = chains.get(chainOrder[c]);

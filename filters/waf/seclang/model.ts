@@ -131,6 +131,12 @@ export class Operator {
   argumentIsMacro: bool = false;
   argumentMacro: Macro | null = null;
   regex: Regex | null = null;
+  /**
+   * @rx: the literals one of which every match contains (engine/literals.ts), read right after
+   * the pattern compiles, while the collector is busy with the load's garbage anyway; consumed
+   * (and cleared) by assignPlans.
+   */
+  requiredLiterals: string[] | null = null;
   matcher: Matcher | null = null;
   /** @validateByteRange: 256 allowed flags. */
   byteRanges: StaticArray<bool> | null = null;

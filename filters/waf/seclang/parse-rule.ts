@@ -3,6 +3,7 @@ import { Rule, Target, Var, varFromName, Operator, Op, SetVar, CtlAction, Ctl, D
 import { asciiLower, isSpace } from "../engine/bytes";
 import { compileByteRegex } from "../engine/regex";
 import { Matcher } from "../engine/aho-corasick";
+import { requiredLiterals } from "../engine/literals";
 import { transformFromName, T } from "../engine/transforms";
 import { parseIpNetworks } from "../engine/ip";
 import { compileMacro } from "./macro";
@@ -141,6 +142,7 @@ export function parseOperator(text: string, ctx: ParseContext): Operator {
       const compiled = compileByteRegex(op.argument);
       if (compiled.regex == null) { ctx.fail("bad @rx pattern: " + compiled.error); return op; }
       op.regex = compiled.regex;
+      op.requiredLiterals = requiredLiterals(op.argument);
       break;
     }
     case Op.pm: {
