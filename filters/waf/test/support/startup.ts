@@ -1,5 +1,6 @@
 // Measures rule-set start-up per VM with CRS embedded: the filter's own "compiled in N ms; VM
-// memory" line, for several fresh VMs, optionally interleaved with a baseline build:
+// memory" line, for several fresh VMs, optionally interleaved with a baseline build (in
+// alternating order):
 //   npx tsx filters/waf/test/support/startup.ts [rounds] [paranoia] [baseline.wasm]
 // With `node --cpu-prof` (and WAF_PROFILE_NAMES=1 for function names) it profiles the load.
 import path from "node:path";
@@ -28,7 +29,11 @@ async function measure(file: string): Promise<{ millis: number; kib: number }> {
 
 const format = (m: { millis: number; kib: number }) => `${m.millis.toFixed(1)} ms, ${(m.kib / 1024).toFixed(1)} MiB`;
 for (let round = 0; round < Number(roundsText); round++) {
-  let line = `round ${round}: ${format(await measure(wasm))}`;
-  if (baselineWasm) line += `; baseline ${format(await measure(baselineWasm))}`;
-  console.log(line);
+  // Alternate which build goes first: the VM loaded right after another one is measurably slower.
+  const baselineFirst = baselineWasm !== undefined && round % 2 === 1;
+  const before = baselineFirst ? await measure(baselineWasm) : null;
+  const current = await measure(wasm);
+  const after = baselineWasm && !baselineFirst ? await measure(baselineWasm) : null;
+  const base = before ?? after;
+  console.log(`round ${round}: ${format(current)}${base ? `; baseline ${format(base)}` : ""}`);
 }
