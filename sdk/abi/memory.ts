@@ -59,6 +59,7 @@ export function decodeUtf8(ptr: usize, size: usize): string {
     i += 8;
   }
   for (; i < size; i++) if (load<u8>(ptr + i) >= 0x80) return String.UTF8.decodeUnsafe(ptr, size);
+  // @ts-ignore: __new is the runtime's allocator, absent from the type declarations tsc reads.
   const out = __new(size << 1, idof<String>());
   i = 0;
   while (i + 4 <= size) {
