@@ -2,10 +2,11 @@
 // host, CPU time above the no-op filter floor) on a benign and an attack corpus, beside
 // ModSecurity v3's added cost in nginx with the same CRS (nginx worker CPU time with ModSecurity
 // minus without, loopback load, same run). Target: the WAF costs ≤ 1/10 of ModSecurity.
-import type { HeaderList, Plugin } from "../harness/host/api.ts";
-import { createFilterChain, createManualClock, loadPlugin, SharedState } from "../harness/host/index.ts";
+import type { Plugin } from "../harness/host/api.ts";
+import { createManualClock, loadPlugin, SharedState } from "../harness/host/index.ts";
 import { buildWasm } from "../test/support/build.ts";
-import { NULL_SINK, RESPONSE_HEADERS, median } from "./support/stream-cost.ts";
+import { median } from "./support/stream-cost.ts";
+import { cpuMicrosPerRequest, toStream } from "../filters/waf/test/support/corpus-cost.ts";
 import { crsFilterWasm, envoyRejects, haveCrs } from "../filters/waf/test/support/crs-filter.ts";
 import { attackCorpus, benignCorpus } from "../filters/waf/test/support/corpus.ts";
 import { haveModsecNginx, rawRequest, sendRaw, startModsecNginx, type ModsecNginx } from "../filters/waf/test/support/modsecurity-nginx.ts";
@@ -14,27 +15,9 @@ import type { BenchRow, BenchSuite } from "./types.ts";
 
 const ROUNDS = 5;
 
-function toStream(req: FtwRequest): { headers: HeaderList; body: Uint8Array | null } {
-  const host = req.headers.find(([k]) => k.toLowerCase() === "host")?.[1] ?? "";
-  const headers: HeaderList = [[":method", req.method], [":path", req.uri], [":authority", host], [":scheme", "http"]];
-  for (const [k, v] of req.headers) if (k.toLowerCase() !== "host") headers.push([k.toLowerCase(), v]);
-  return { headers, body: req.body.length > 0 ? new Uint8Array(req.body) : null };
-}
-
-/** CPU µs per request through `plugin` for the corpus, median of interleaved rounds. */
-async function hostCost(plugin: Plugin, corpus: FtwRequest[]): Promise<number> {
-  const chain = createFilterChain([plugin]);
-  const streams = corpus.map(toStream);
-  const start = process.cpuUsage();
-  for (const [i, s] of streams.entries()) {
-    const stream = chain.newStream({ remoteAddress: `198.51.100.${i % 200}:4000`, localAddress: "127.0.0.1:10000", protocol: "HTTP/1.1" }, NULL_SINK);
-    await stream.decodeHeaders(s.headers, s.body === null);
-    if (s.body !== null) await stream.decodeData(s.body, true);
-    await stream.encodeHeaders(RESPONSE_HEADERS, true);
-    await stream.finished;
-  }
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / streams.length;
+/** CPU µs per request through `plugin` for the corpus. */
+function hostCost(plugin: Plugin, corpus: FtwRequest[]): Promise<number> {
+  return cpuMicrosPerRequest(plugin, corpus.map(toStream));
 }
 
 /** nginx CPU µs per request on `port` (its workers' CPU time; the load generator's is not counted). */

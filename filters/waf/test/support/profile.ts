@@ -6,38 +6,15 @@
 // function names (asc's --debug also keeps small functions from being inlined: slower, and the
 // profile overstates accessors).
 import path from "node:path";
-import type { HeaderList, Plugin } from "../../../../harness/host/api.ts";
-import { createFilterChain, createManualClock, loadPlugin, SharedState } from "../../../../harness/host/index.ts";
+import { createManualClock, loadPlugin, SharedState } from "../../../../harness/host/index.ts";
 import { compileFilter, PACKAGE_ROOT } from "../../../../harness/build/compile.ts";
 import { embedCrs, DEFAULT_CRS_RULES_DIR, DEFAULT_CRS_SETUP } from "../../../../harness/build/crs.ts";
 import { buildWasm } from "../../../../test/support/build.ts";
-import { NULL_SINK, RESPONSE_HEADERS, median } from "../../../../bench/support/stream-cost.ts";
+import { median } from "../../../../bench/support/stream-cost.ts";
+import { cpuMicrosPerRequest, toStream } from "./corpus-cost.ts";
 import { envoyRejects } from "./crs-filter.ts";
 import { attackCorpus, benignCorpus } from "./corpus.ts";
 import type { FtwRequest } from "./ftw.ts";
-
-type Stream = { headers: HeaderList; body: Uint8Array | null };
-
-function toStream(req: FtwRequest): Stream {
-  const host = req.headers.find(([k]) => k.toLowerCase() === "host")?.[1] ?? "";
-  const headers: HeaderList = [[":method", req.method], [":path", req.uri], [":authority", host], [":scheme", "http"]];
-  for (const [k, v] of req.headers) if (k.toLowerCase() !== "host") headers.push([k.toLowerCase(), v]);
-  return { headers, body: req.body.length > 0 ? new Uint8Array(req.body) : null };
-}
-
-async function cpuMicrosPerRequest(plugin: Plugin, streams: Stream[]): Promise<number> {
-  const chain = createFilterChain([plugin]);
-  const start = process.cpuUsage();
-  for (const [i, s] of streams.entries()) {
-    const stream = chain.newStream({ remoteAddress: `198.51.100.${i % 200}:4000`, localAddress: "127.0.0.1:10000", protocol: "HTTP/1.1" }, NULL_SINK);
-    await stream.decodeHeaders(s.headers, s.body === null);
-    if (s.body !== null) await stream.decodeData(s.body, true);
-    await stream.encodeHeaders(RESPONSE_HEADERS, true);
-    await stream.finished;
-  }
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / streams.length;
-}
 
 const [which = "benign", roundsText = "10", baselineWasm] = process.argv.slice(2);
 const rounds = Number(roundsText);
