@@ -43,6 +43,9 @@ const ONE_KB_INPUTS: Array<[string, string]> = [
   ["short words", oneKb("a b c d e f g h i j k l m n o p ")],
 ];
 
+/** The 1 KB inputs V8 is timed on too (see the near-miss note in run()). */
+const V8_COMPARED = new Set(["benign", "attack"]);
+
 /** Median of `rounds` timings of fn(), in ms. */
 function time(fn: () => void, rounds: number): number {
   const samples: number[] = [];
@@ -109,17 +112,24 @@ const suite: BenchSuite = {
       let worstOurs = { us: 0, id: "" };
       let sumOurs = 0;
       let sumV8 = 0;
+      const compareV8 = V8_COMPARED.has(label);
       for (const c of compiled) {
         const calls = 100;
         engine.exports.testRepeatedly(c.h, n, 20); // warm-up
         const ours = (time(() => engine.exports.testRepeatedly(c.h, n, calls), 3) * 1000) / calls;
-        const v8 = (time(() => { for (let i = 0; i < calls; i++) c.js.test(text); }, 3) * 1000) / calls;
         sumOurs += ours;
-        sumV8 += v8;
+        // On the near-misses V8 backtracks exponentially for some patterns (920600 on the Accept
+        // input: 2 s at 768 bytes, not monotonic in the length, so no prefix probe bounds it): it is
+        // timed on the ordinary inputs only.
+        if (compareV8) {
+          sumV8 += (time(() => { for (let i = 0; i < calls; i++) c.js.test(text); }, 3) * 1000) / calls;
+        }
         if (ours > worstOurs.us) worstOurs = { us: ours, id: c.p.id };
         if (ours > 10) overTarget.push(`${c.p.id} on ${label} (${ours.toFixed(1)} µs)`);
       }
-      rows.push({ name: `1 KB ${label}: test(), mean over CRS patterns`, value: sumOurs / compiled.length, unit: "µs/call", baseline: "V8 time (lower is better)", ratio: sumOurs / sumV8 });
+      const mean = sumOurs / compiled.length;
+      if (!compareV8) rows.push({ name: `1 KB ${label}: test(), mean over CRS patterns`, value: mean, unit: "µs/call" });
+      else rows.push({ name: `1 KB ${label}: test(), mean over CRS patterns`, value: mean, unit: "µs/call", baseline: "V8 time (lower is better)", ratio: sumOurs / sumV8 });
       rows.push({ name: `1 KB ${label}: test(), worst pattern (${worstOurs.id})`, value: worstOurs.us, unit: "µs/call", target: "≤ 10 µs", pass: worstOurs.us <= 10 });
     }
     rows.push({ name: `patterns over 10 µs on a 1 KB input${overTarget.length ? ": " + overTarget.join(", ") : ""}`, value: overTarget.length, unit: "cases", target: "0", pass: overTarget.length === 0 });
