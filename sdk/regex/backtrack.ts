@@ -3,6 +3,7 @@
 // step; a search that exceeds the step limit (like ModSecurity's SecPcreMatchLimit) stops and
 // reports it, so no pattern can hang. The explicit stack is capped too.
 import { assertionHolds } from "./assertions";
+import { LookbehindDfa } from "./lookbehind-dfa";
 import { LOOK_BEHIND, LOOK_NEGATE, Op, Program } from "./program";
 import { SparseSet } from "./sparse-set";
 
@@ -36,6 +37,10 @@ export class Backtracker {
   private lookIndex: StaticArray<i32>;
   private lookSets: StaticArray<u32>;
   private lookAny: StaticArray<bool>;
+  /** For each lookbehind (by lookIndex) with a regular body: its reverse DFA, else null. */
+  private lookDfas: Array<LookbehindDfa | null> = new Array<LookbehindDfa | null>();
+  /** decidedByDfa[pc] != 0: the lookbehind at pc is answered by its DFA alone (negative, or no captures), in run(). */
+  private decidedByDfa: StaticArray<u8>;
 
   constructor(private readonly prog: Program, private readonly firstBytes: StaticArray<u8> | null, private readonly stepLimit: i32) {
     this.caps = new StaticArray<i32>(prog.slotCount);
@@ -54,10 +59,15 @@ export class Backtracker {
     this.lookIndex = lookIndex;
     this.lookSets = new StaticArray<u32>(max(looks, 1) * 8);
     this.lookAny = new StaticArray<bool>(max(looks, 1));
+    this.decidedByDfa = new StaticArray<u8>(prog.length);
     for (let pc = 0; pc < prog.length; pc++) {
       if (prog.op(pc) != Op.Look || (prog.a(pc) & LOOK_BEHIND) == 0) continue;
       const k = lookIndex[pc];
       this.lookAny[k] = !firstBytesFrom(prog, pc + 1, this.lookSets, k * 8, seen, work);
+      const reversed = prog.reversedLookbehinds;
+      const dfa: LookbehindDfa | null = reversed != null && reversed.has(pc) ? new LookbehindDfa(reversed.get(pc)) : null;
+      this.lookDfas.push(dfa);
+      if (dfa != null && ((prog.a(pc) & LOOK_NEGATE) != 0 || !dfa.capturing)) this.decidedByDfa[pc] = 1;
     }
     for (let pc = 0; pc < prog.length; pc++) {
       if (prog.op(pc) != Op.Split) continue;
@@ -153,6 +163,8 @@ export class Backtracker {
     const splitIndex = changetype<usize>(this.splitIndex);
     const branchSets = changetype<usize>(this.branchSets);
     const branchAny = changetype<usize>(this.branchAny);
+    const decidedByDfa = changetype<usize>(this.decidedByDfa);
+    const first = this.candidates == 0 && this.firstBytes != null ? changetype<usize>(this.firstBytes) : 0;
     const input = this.input;
     const len = this.len;
     const limit = this.budget;
@@ -236,6 +248,9 @@ export class Backtracker {
         if (target < 0 || pos == target) { this.steps = steps; this.top = top; return pos; }
       } else if (op == Op.LoopCheck) {
         if (pos != load<i32>(registers + (<usize>load<i32>(inst, 4) << 2))) { pc++; continue; }
+      } else if (op == Op.Look && load<u8>(decidedByDfa + <usize>pc) != 0) {
+        // A regular lookbehind: one right-to-left DFA scan, no backtracking into its body.
+        if (this.lookbehindMatches(pc, pos) != ((load<i32>(inst, 4) & LOOK_NEGATE) != 0)) { pc = load<i32>(inst, 8); continue; }
       } else {
         // Look, Atomic, Backref: rarer; they call back into run() or compare bytes.
         this.steps = steps;
@@ -268,7 +283,12 @@ export class Backtracker {
       if (!resumed) {
         if (restart) {
           // Every capture and register write was undone; try the next start position.
-          const next = this.nextStart(startPos + 1);
+          let next = startPos + 1;
+          if (first != 0) {
+            // nextStart() inline for the common case: skip to a byte that can begin a match.
+            while (next < len && load<u8>(first + <usize>load<u8>(input + <usize>next)) == 0) next++;
+            if (next >= len) next = -1;
+          } else next = this.nextStart(next);
           if (next >= 0) { startPos = next; pc = 0; pos = next; continue; }
         }
         this.steps = steps;
@@ -299,8 +319,12 @@ export class Backtracker {
     let r = FAIL;
     if ((flags & LOOK_BEHIND) == 0) r = this.run(pc + 1, pos, -1);
     else {
-      const lowest = max(0, pos - prog.c(pc));
       const k = unchecked(this.lookIndex[pc]);
+      const dfa = unchecked(this.lookDfas[k]);
+      // A positive lookbehind with captures (others with a DFA are answered in run()): the DFA
+      // rules out a match, the backtracker finds the captures of one.
+      if (dfa != null && !dfa.matchesBefore(this.input, this.len, pos)) return FAIL;
+      const lowest = max(0, pos - prog.c(pc));
       const any = unchecked(this.lookAny[k]);
       const set = changetype<usize>(this.lookSets) + (<usize>k << 5);
       for (let from = pos; from >= lowest; from--) {
@@ -322,6 +346,11 @@ export class Backtracker {
       return pos;
     }
     return negate ? pos : FAIL;
+  }
+
+  /** Whether the body of the regular lookbehind at pc matches some input[p..pos). */
+  private lookbehindMatches(pc: i32, pos: i32): bool {
+    return unchecked(this.lookDfas[unchecked(this.lookIndex[pc])])!.matchesBefore(this.input, this.len, pos);
   }
 
   private sameBytes(from: i32, n: i32, at: i32, caseInsensitive: bool): bool {

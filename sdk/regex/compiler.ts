@@ -2,6 +2,7 @@
 // capped so that memory per pattern stays bounded.
 import { AssertKind, Node, NodeKind } from "./ast";
 import { CharSet } from "./charset";
+import { isRegularBody } from "./lookbehind-dfa";
 import { INST_WORDS, LOOK_BEHIND, LOOK_NEGATE, Op, Program } from "./program";
 import { utf8Sequences } from "./utf8-ranges";
 
@@ -18,6 +19,7 @@ export class Compiler {
   private sets: Array<u32> = new Array<u32>();
   private loopRegisters: i32 = 0;
   private hasAssertions: bool = false;
+  private reversedLookbehinds: Map<i32, Program> | null = null;
   private error: string | null = null;
   private errorOffset: i32 = 0;
 
@@ -39,6 +41,7 @@ export class Compiler {
       return out;
     }
     out.program = new Program(this.code, this.sets, this.groupCount * 2, this.loopRegisters, this.hasAssertions, this.backtracking);
+    out.program!.reversedLookbehinds = this.reversedLookbehinds;
     return out;
   }
 
@@ -175,9 +178,22 @@ export class Compiler {
     }
     const flags = (n.behind ? LOOK_BEHIND : 0) | (n.negate ? LOOK_NEGATE : 0);
     const head = this.emit(Op.Look, flags, 0, maxBehind);
+    if (n.behind && this.backtracking && isRegularBody(n.children[0])) this.reverseLookbehind(head, n.children[0]);
     this.node(n.children[0]);
     this.emit(Op.SubEnd, 0, 0, 0);
     this.patchB(head, this.pc);
+  }
+
+  /** Compiles a regular lookbehind body in reverse too, for the backtracker's DFA (lookbehind-dfa.ts). */
+  private reverseLookbehind(head: i32, body: Node): void {
+    const reversed = new Compiler(this.utf8, false, this.groupCount, true).compile(body).program;
+    if (reversed == null) return; // too large: the backtracker runs the body
+    let map = this.reversedLookbehinds;
+    if (map == null) {
+      map = new Map<i32, Program>();
+      this.reversedLookbehinds = map;
+    }
+    map.set(head, reversed);
   }
 
   private atomic(child: Node): void {

@@ -203,6 +203,46 @@ export class LazyDFA {
     return found; // unreachable
   }
 
+  /**
+   * For an anchored DFA over a pattern compiled in reverse: whether the forward pattern matches
+   * some input[p..end), found by reading input[..end) backwards from `end` until a match or a dead
+   * state (for a pattern of bounded length, a few bytes). The bytes at and after `end` are context
+   * for ^ $ \b, as for the forward pattern.
+   */
+  matchesEndingAt(input: usize, len: i32, end: i32): bool {
+    const classOf = changetype<usize>(this.classes.classOf);
+    let flags = 0;
+    if (this.prog.hasAssertions) {
+      // Read backwards, the end of the text is where the scan starts, and input[end] the byte before.
+      if (end == len) flags = FLAG_AT_START | FLAG_PREV_NEWLINE;
+      else {
+        const next = load<u8>(input + <usize>end);
+        if (next == 0x0a) flags |= FLAG_PREV_NEWLINE;
+        if (isWordByte(next)) flags |= FLAG_PREV_WORD;
+      }
+    }
+    let s = unchecked(this.startStates[flags]);
+    if (s < 0) s = this.startStateFor(flags);
+    let table = changetype<usize>(this.table);
+    let p = end;
+    while (true) {
+      const atEnd = p == 0;
+      const byte: i32 = atEnd ? -1 : load<u8>(input + <usize>(p - 1));
+      const cls: i32 = atEnd ? this.eot : load<u8>(classOf + <usize>byte);
+      let t = load<i32>(table + (<usize>(s + cls) << 2));
+      if (t == UNKNOWN) {
+        t = this.computeTransition(s, cls, byte);
+        table = changetype<usize>(this.table);
+        if (t == UNKNOWN) t = this.rebuiltCurrent; // the cache was cleared while entering the next state
+      }
+      if (t == MATCH) return true;
+      if (t == DEAD || atEnd) return false;
+      s = t;
+      p--;
+    }
+    return false; // unreachable
+  }
+
   private rebuiltCurrent: i32 = 0;
   /** Whether the last computed transition followed a match (kept for when the cache was cleared meanwhile). */
   private lastTransitionMatched: bool = false;

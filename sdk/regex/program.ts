@@ -41,6 +41,8 @@ export class Program {
   loopRegisterCount: i32;
   hasAssertions: bool;
   needsBacktracking: bool;
+  /** Lookbehinds with a regular body: Look pc -> the body compiled in reverse (see lookbehind-dfa.ts). */
+  reversedLookbehinds: Map<i32, Program> | null = null;
 
   constructor(code: Array<i32>, sets: Array<u32>, slotCount: i32, loopRegisterCount: i32, hasAssertions: bool, needsBacktracking: bool) {
     this.code = StaticArray.fromArray<i32>(code);
