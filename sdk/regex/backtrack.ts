@@ -3,7 +3,10 @@
 // step; a search that exceeds the step limit (like ModSecurity's SecPcreMatchLimit) stops and
 // reports it, so no pattern can hang. The explicit stack is capped too.
 import { assertionHolds } from "./assertions";
+import { AssertKind } from "./ast";
+import { isWordByte } from "./charset";
 import { LookbehindDfa } from "./lookbehind-dfa";
+import { SplitChains } from "./split-chains";
 import { LOOK_BEHIND, LOOK_NEGATE, Op, Program } from "./program";
 import { SparseSet } from "./sparse-set";
 
@@ -32,6 +35,7 @@ export class Backtracker {
   private splitIndex: StaticArray<i32>;
   private branchSets: StaticArray<u32>;
   private branchAny: StaticArray<bool>;
+  private chains: SplitChains;
   // For each lookbehind: the bytes its body can start with (lookIndex[pc] -> k, lookSets[k * 8 ..]),
   // so only the positions behind that hold one are tried; lookAny[k] when unknown.
   private lookIndex: StaticArray<i32>;
@@ -49,8 +53,11 @@ export class Backtracker {
     let splits = 0;
     for (let pc = 0; pc < prog.length; pc++) if (prog.op(pc) == Op.Split) splitIndex[pc] = splits++;
     this.splitIndex = splitIndex;
-    this.branchSets = new StaticArray<u32>(max(splits, 1) * 16);
-    this.branchAny = new StaticArray<bool>(max(splits, 1) * 2);
+    const branchSets = new StaticArray<u32>(max(splits, 1) * 16);
+    const branchAny = new StaticArray<bool>(max(splits, 1) * 2);
+    this.branchSets = branchSets;
+    this.branchAny = branchAny;
+    this.chains = new SplitChains(prog, splits, splitIndex, branchSets, branchAny); // reads the sets filled below
     const seen = new SparseSet(prog.length);
     const work = new Array<i32>();
     const lookIndex = new StaticArray<i32>(prog.length);
@@ -164,6 +171,11 @@ export class Backtracker {
     const branchSets = changetype<usize>(this.branchSets);
     const branchAny = changetype<usize>(this.branchAny);
     const decidedByDfa = changetype<usize>(this.decidedByDfa);
+    const chains = this.chains;
+    const chainTable = chains.tableAddress();
+    const chainWidth = <usize>chains.width;
+    const classOf = changetype<usize>(chains.classes.classOf);
+    const endClass = chains.endClass;
     const first = this.candidates == 0 && this.firstBytes != null ? changetype<usize>(this.firstBytes) : 0;
     const input = this.input;
     const len = this.len;
@@ -179,7 +191,7 @@ export class Backtracker {
     let pc = pc0, pos = pos0;
     while (true) {
       if (++steps > limit) { this.steps = steps; this.top = top; return LIMIT; }
-      const inst = code + (<usize>pc << 4);
+      let inst = code + (<usize>pc << 4);
       const op = load<i32>(inst);
       let ok = false;
       if (op == Op.Byte) {
@@ -194,8 +206,18 @@ export class Backtracker {
           if (((word >> (b & 31)) & 1) != 0) { pc++; pos++; continue; }
         }
       } else if (op == Op.Split) {
-        const k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
         const byte: i32 = pos < len ? <i32>load<u8>(input + <usize>pos) : -1;
+        let k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
+        // Splits and Jumps where this byte leaves one way to go: taken in this one step.
+        const cls: i32 = byte >= 0 ? <i32>load<u8>(classOf + <usize>byte) : endClass;
+        let to = load<i32>(chainTable + ((k * chainWidth + <usize>cls) << 2));
+        if (to < 0) to = chains.resolve(pc, cls, byte);
+        if (to != pc) {
+          pc = to;
+          inst = code + (<usize>pc << 4);
+          if (load<i32>(inst) != Op.Split) continue;
+          k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
+        }
         const tryA = load<bool>(branchAny + 2 * k) || (byte >= 0 && ((load<u32>(branchSets + ((2 * k) << 5) + (<usize>(byte >> 5) << 2)) >> (<u32>byte & 31)) & 1) != 0);
         const tryB = load<bool>(branchAny + 2 * k + 1) || (byte >= 0 && ((load<u32>(branchSets + ((2 * k + 1) << 5) + (<usize>(byte >> 5) << 2)) >> (<u32>byte & 31)) & 1) != 0);
         if (tryA) {
@@ -239,7 +261,19 @@ export class Backtracker {
         pc++;
         continue;
       } else if (op == Op.Assert) {
-        if (assertionHolds(load<i32>(inst, 4), input, len, pos)) { pc++; continue; }
+        // \b and \B in-loop (the common ones: no call); the rest through assertionHolds.
+        const kind = load<i32>(inst, 4);
+        if (kind == AssertKind.WordBoundary || kind == AssertKind.NotWordBoundary) {
+          const wordBefore = pos > 0 && isWordByte(load<u8>(input + <usize>(pos - 1)));
+          const wordAt = pos < len && isWordByte(load<u8>(input + <usize>pos));
+          if ((wordBefore != wordAt) == (kind == AssertKind.WordBoundary)) { pc++; continue; }
+        } else if (assertionHolds(kind, input, len, pos)) { pc++; continue; }
+      } else if (op == Op.Backref) {
+        // As in PCRE, a reference to a group that has not matched fails.
+        const group = <usize>load<i32>(inst, 4);
+        const from = load<i32>(caps + (group << 3));
+        const n = load<i32>(caps + (group << 3) + 4) - from;
+        if (from >= 0 && n >= 0 && pos + n <= len && sameBytes(input, from, pos, n, load<i32>(inst, 8) != 0)) { pos += n; pc++; continue; }
       } else if (op == Op.Match) {
         this.steps = steps;
         this.top = top;
@@ -252,7 +286,7 @@ export class Backtracker {
         // A regular lookbehind: one right-to-left DFA scan, no backtracking into its body.
         if (this.lookbehindMatches(pc, pos) != ((load<i32>(inst, 4) & LOOK_NEGATE) != 0)) { pc = load<i32>(inst, 8); continue; }
       } else {
-        // Look, Atomic, Backref: rarer; they call back into run() or compare bytes.
+        // Look, Atomic: rarer; they call back into run().
         this.steps = steps;
         this.top = top;
         const next = this.subMatch(op, pc, pos);
@@ -262,9 +296,9 @@ export class Backtracker {
         capacity = this.stack.length;
         if (next == LIMIT) return LIMIT;
         if (next >= 0) {
-          // Atomic and Backref move pos; lookarounds keep it.
+          // Atomic moves pos; lookarounds keep it.
           if (op != Op.Look) pos = next;
-          pc = op == Op.Backref ? pc + 1 : load<i32>(inst, 8);
+          pc = load<i32>(inst, 8);
           continue;
         }
       }
@@ -299,16 +333,9 @@ export class Backtracker {
     return FAIL; // unreachable: the loop only exits by returning
   }
 
-  /** Look, Atomic or Backref at pc: the position to continue from (pos itself for lookarounds), FAIL or LIMIT. */
+  /** Look or Atomic at pc: the position to continue from (pos itself for lookarounds), FAIL or LIMIT. */
   private subMatch(op: i32, pc: i32, pos: i32): i32 {
     const prog = this.prog;
-    if (op == Op.Backref) {
-      const group = prog.a(pc);
-      const s = unchecked(this.caps[2 * group]), e = unchecked(this.caps[2 * group + 1]);
-      // As in PCRE, a reference to a group that has not matched fails.
-      if (s >= 0 && e >= s && this.sameBytes(s, e - s, pos, prog.b(pc) != 0)) return pos + (e - s);
-      return FAIL;
-    }
     const mark = this.top;
     if (op == Op.Atomic) {
       const r = this.run(pc + 1, pos, -1);
@@ -353,20 +380,6 @@ export class Backtracker {
     return unchecked(this.lookDfas[unchecked(this.lookIndex[pc])])!.matchesBefore(this.input, this.len, pos);
   }
 
-  private sameBytes(from: i32, n: i32, at: i32, caseInsensitive: bool): bool {
-    if (at + n > this.len) return false;
-    for (let i = 0; i < n; i++) {
-      let x: i32 = load<u8>(this.input + <usize>(from + i));
-      let y: i32 = load<u8>(this.input + <usize>(at + i));
-      if (caseInsensitive) {
-        if (x >= 0x41 && x <= 0x5a) x += 0x20;
-        if (y >= 0x41 && y <= 0x5a) y += 0x20;
-      }
-      if (x != y) return false;
-    }
-    return true;
-  }
-
   /** Doubles the backtrack stack (keeping `top` entries); false at the cap. */
   private grow(): bool {
     const size = this.stack.length * 2;
@@ -401,6 +414,20 @@ export class Backtracker {
     }
     this.top = write;
   }
+}
+
+/** Whether input[at..at+n) repeats input[from..from+n) (ASCII letters of either case when caseInsensitive). */
+@inline function sameBytes(input: usize, from: i32, at: i32, n: i32, caseInsensitive: bool): bool {
+  for (let i = 0; i < n; i++) {
+    let x: i32 = load<u8>(input + <usize>(from + i));
+    let y: i32 = load<u8>(input + <usize>(at + i));
+    if (caseInsensitive) {
+      if (x >= 0x41 && x <= 0x5a) x += 0x20;
+      if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    }
+    if (x != y) return false;
+  }
+  return true;
 }
 
 /**
