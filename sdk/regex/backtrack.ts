@@ -171,6 +171,9 @@ export class Backtracker {
     const branchSets = changetype<usize>(this.branchSets);
     const branchAny = changetype<usize>(this.branchAny);
     const decidedByDfa = changetype<usize>(this.decidedByDfa);
+    const candidates = this.candidates;
+    const candidatesFirst = this.candidatesFirst;
+    const candidatesLastIndex = this.candidatesLast - candidatesFirst;
     const chains = this.chains;
     const chainTable = chains.tableAddress();
     const chainWidth = <usize>chains.width;
@@ -322,8 +325,28 @@ export class Backtracker {
             // nextStart() inline for the common case: skip to a byte that can begin a match.
             while (next < len && load<u8>(first + <usize>load<u8>(input + <usize>next)) == 0) next++;
             if (next >= len) next = -1;
+          } else if (candidates != 0) {
+            // nextStart() inline for candidate bits: the next set bit at or after `next`.
+            let i = next - candidatesFirst;
+            next = -1;
+            while (i <= candidatesLastIndex) {
+              const word = load<u32>(candidates + (<usize>(i >> 5) << 2)) >> (<u32>i & 31);
+              if (word != 0) {
+                i += <i32>ctz(word);
+                if (i <= candidatesLastIndex) next = candidatesFirst + i;
+                break;
+              }
+              i = (i | 31) + 1;
+            }
           } else next = this.nextStart(next);
-          if (next >= 0) { startPos = next; pc = 0; pos = next; continue; }
+          if (next >= 0) {
+            // Instruction 0 is Save 0: done here, with no undo record (a failed start leaves nothing to undo).
+            startPos = next;
+            store<i32>(caps, next);
+            pc = 1;
+            pos = next;
+            continue;
+          }
         }
         this.steps = steps;
         this.top = top;
