@@ -6,7 +6,7 @@ import { assertionHolds } from "./assertions";
 import { AssertKind } from "./ast";
 import { isWordByte } from "./charset";
 import { LookbehindDfa } from "./lookbehind-dfa";
-import { SplitChains } from "./split-chains";
+import { CHAIN_BOTH_WAYS, CHAIN_ONE_WAY, SplitChains } from "./split-chains";
 import { LOOK_BEHIND, LOOK_NEGATE, Op, Program } from "./program";
 import { SparseSet } from "./sparse-set";
 
@@ -168,8 +168,6 @@ export class Backtracker {
     const caps = changetype<usize>(this.caps);
     const registers = changetype<usize>(this.registers);
     const splitIndex = changetype<usize>(this.splitIndex);
-    const branchSets = changetype<usize>(this.branchSets);
-    const branchAny = changetype<usize>(this.branchAny);
     const decidedByDfa = changetype<usize>(this.decidedByDfa);
     const candidates = this.candidates;
     const candidatesFirst = this.candidatesFirst;
@@ -209,40 +207,32 @@ export class Backtracker {
           if (((word >> (b & 31)) & 1) != 0) { pc++; pos++; continue; }
         }
       } else if (op == Op.Split) {
-        const byte: i32 = pos < len ? <i32>load<u8>(input + <usize>pos) : -1;
-        let k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
-        // Splits and Jumps where this byte leaves one way to go: taken in this one step.
-        const cls: i32 = byte >= 0 ? <i32>load<u8>(classOf + <usize>byte) : endClass;
+        // Where the Splits and Jumps from here lead for this byte (see split-chains.ts): on to one
+        // instruction, or to a Split whose both branches are open (push the second), or nowhere.
+        const k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
+        const cls: i32 = pos < len ? <i32>load<u8>(classOf + <usize>load<u8>(input + <usize>pos)) : endClass;
         let to = load<i32>(chainTable + ((k * chainWidth + <usize>cls) << 2));
-        if (to < 0) to = chains.resolve(pc, cls, byte);
-        if (to != pc) {
-          pc = to;
-          inst = code + (<usize>pc << 4);
-          if (load<i32>(inst) != Op.Split) continue;
-          k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
-        }
-        const tryA = load<bool>(branchAny + 2 * k) || (byte >= 0 && ((load<u32>(branchSets + ((2 * k) << 5) + (<usize>(byte >> 5) << 2)) >> (<u32>byte & 31)) & 1) != 0);
-        const tryB = load<bool>(branchAny + 2 * k + 1) || (byte >= 0 && ((load<u32>(branchSets + ((2 * k + 1) << 5) + (<usize>(byte >> 5) << 2)) >> (<u32>byte & 31)) & 1) != 0);
-        if (tryA) {
-          if (tryB) {
-            if (top + 3 > capacity) {
-              this.top = top;
-              if (!this.grow()) { this.steps = steps; return LIMIT; }
-              stack = changetype<usize>(this.stack);
-              capacity = this.stack.length;
-            }
-            const f = stack + (<usize>top << 2);
-            store<i32>(f, FRAME_ALTERNATIVE);
-            store<i32>(f, load<i32>(inst, 8), 4);
-            store<i32>(f, pos, 8);
-            top += 3;
+        if (to < 0) to = chains.resolve(pc, cls, pos < len ? <i32>load<u8>(input + <usize>pos) : -1);
+        const way = to & 3;
+        pc = to >> 2;
+        if (way == CHAIN_ONE_WAY) continue;
+        if (way == CHAIN_BOTH_WAYS) {
+          if (top + 3 > capacity) {
+            this.top = top;
+            if (!this.grow()) { this.steps = steps; return LIMIT; }
+            stack = changetype<usize>(this.stack);
+            capacity = this.stack.length;
           }
-          pc = load<i32>(inst, 4);
-          continue;
-        } else if (tryB) {
-          pc = load<i32>(inst, 8);
+          const split = code + (<usize>pc << 4);
+          const f = stack + (<usize>top << 2);
+          store<i32>(f, FRAME_ALTERNATIVE);
+          store<i32>(f, load<i32>(split, 8), 4);
+          store<i32>(f, pos, 8);
+          top += 3;
+          pc = load<i32>(split, 4);
           continue;
         }
+        // CHAIN_NO_WAY: fail
       } else if (op == Op.Jump) {
         pc = load<i32>(inst, 4);
         continue;

@@ -8,6 +8,10 @@ import { ByteClasses } from "./analysis";
 import { Op, Program } from "./program";
 
 const UNKNOWN: i32 = -1;
+/** How a chain ends, in the low two bits of a cached entry (the pc is above them). */
+export const CHAIN_ONE_WAY: i32 = 0; // at an instruction that is not a Split: go on there
+export const CHAIN_BOTH_WAYS: i32 = 1; // at a Split whose branches can both start with the byte
+export const CHAIN_NO_WAY: i32 = 2; // at a Split where neither can: fail
 
 export class SplitChains {
   /** classOf[byte], and the class index used at the end of the input. */
@@ -51,6 +55,7 @@ export class SplitChains {
   resolve(pc: i32, cls: i32, byte: i32): i32 {
     const prog = this.prog;
     let p = pc;
+    let way = CHAIN_ONE_WAY;
     for (let guard = 0; guard < prog.length; guard++) {
       const op = prog.op(p);
       if (op == Op.Jump) { p = prog.a(p); continue; }
@@ -58,12 +63,16 @@ export class SplitChains {
       const k = unchecked(this.splitIndex[p]);
       const a = this.viable(2 * k, byte);
       const b = this.viable(2 * k + 1, byte);
-      if (a == b) break;
+      if (a && b) { way = CHAIN_BOTH_WAYS; break; }
+      if (!a && !b) { way = CHAIN_NO_WAY; break; }
       p = a ? prog.a(p) : prog.b(p);
     }
+    // A cycle of Jumps and Splits open one way (the guard ran out) ends where it stopped: one more step.
+    if (way == CHAIN_ONE_WAY && prog.op(p) == Op.Split) way = CHAIN_BOTH_WAYS;
+    const entry = (p << 2) | way;
     const table = this.table!;
-    unchecked((table[unchecked(this.splitIndex[pc]) * this.stride + cls] = p));
-    return p;
+    unchecked((table[unchecked(this.splitIndex[pc]) * this.stride + cls] = entry));
+    return entry;
   }
 
   private viable(branch: i32, byte: i32): bool {
