@@ -1,7 +1,9 @@
 // An ordered multimap of byte strings with case-insensitive keys: ARGS, REQUEST_HEADERS, TX, ...
 // Lookups by key go through a hash index of each key's first position (TX holds ~100 variables
-// that rules read constantly). The index is brought up to date on lookup, not on add: most
-// collections (MATCHED_VARS of each matching rule, headers) are never looked up by key.
+// that rules read constantly): an open-addressing table of element positions, probed with one
+// hash per lookup (a Map<string, i32> hashed twice, for has and get). The index is brought up
+// to date on lookup, not on add: most collections (MATCHED_VARS of each matching rule, headers)
+// are never looked up by key.
 import { asciiLower } from "./bytes";
 
 /** Versions are unique across collections: a lookup cached for one never passes for another. */
@@ -19,11 +21,19 @@ export class KeyLookup {
   size: i32 = 0;
 }
 
+/** The table of a collection never looked up by key (most are not): shared, never written. */
+const NO_SLOTS = new StaticArray<i32>(0);
+const NO_HASHES = new StaticArray<u32>(0);
+
 export class Collection {
   keys: string[] = [];
   lowerKeys: string[] = [];
   values: string[] = [];
-  private index: Map<string, i32> | null = null;
+  /** Open-addressing table: element position + 1 per slot, 0 for empty; its size a power of two. */
+  private slots: StaticArray<i32> = NO_SLOTS;
+  /** The hash of the key at each occupied slot. */
+  private slotHashes: StaticArray<u32> = NO_HASHES;
+  private used: i32 = 0;
   /** Elements [0, indexed) are in the index. */
   private indexed: i32 = 0;
   private duplicateKeys: bool = false;
@@ -50,8 +60,44 @@ export class Collection {
     const n = this.values.length;
     if (n == 0) return -1;
     if (this.indexed < n) this.updateIndex();
-    const m = this.index!;
-    return m.has(lowerKey) ? m.get(lowerKey) : -1;
+    return this.find(lowerKey, keyHash(lowerKey));
+  }
+
+  private find(lowerKey: string, hash: u32): i32 {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = <i32>hash & mask;
+    while (true) {
+      const at = unchecked(slots[i]);
+      if (at == 0) return -1;
+      if (unchecked(this.slotHashes[i]) == hash && unchecked(this.lowerKeys[at - 1]) == lowerKey) return at - 1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private insert(position: i32, hash: u32): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = <i32>hash & mask;
+    while (unchecked(slots[i]) != 0) i = (i + 1) & mask;
+    unchecked(slots[i] = position + 1);
+    unchecked(this.slotHashes[i] = hash);
+    this.used++;
+  }
+
+  /** Room for `count` keys at a load of at most one half. */
+  private reserve(count: i32): void {
+    if (count * 2 <= this.slots.length) return;
+    let capacity = max(this.slots.length, 16);
+    while (count * 2 > capacity) capacity <<= 1;
+    const oldSlots = this.slots, oldHashes = this.slotHashes;
+    this.slots = new StaticArray<i32>(capacity);
+    this.slotHashes = new StaticArray<u32>(capacity);
+    this.used = 0;
+    for (let i = 0; i < oldSlots.length; i++) {
+      const at = unchecked(oldSlots[i]);
+      if (at != 0) this.insert(at - 1, unchecked(oldHashes[i]));
+    }
   }
 
   /** Some key occurs more than once (else a key lookup needs no scan past its first position). */
@@ -61,12 +107,12 @@ export class Collection {
   }
 
   private updateIndex(): void {
-    let m = this.index;
-    if (m == null) { m = new Map(); this.index = m; }
     const n = this.values.length;
+    this.reserve(this.used + n - this.indexed);
     for (let i = this.indexed; i < n; i++) {
       const lower = unchecked(this.lowerKeys[i]);
-      if (!m.has(lower)) m.set(lower, i);
+      const hash = keyHash(lower);
+      if (this.find(lower, hash) < 0) this.insert(i, hash);
       else this.duplicateKeys = true;
     }
     this.indexed = n;
@@ -92,7 +138,11 @@ export class Collection {
 
   /** Sets the value of the first element with this key, or adds one (TX semantics). */
   set(key: string, value: string): void {
-    const lower = asciiLower(key);
+    this.setLowered(key, asciiLower(key), value);
+  }
+
+  /** set() with the key's lower-case form already known. */
+  setLowered(key: string, lower: string, value: string): void {
     const i = this.indexOf(lower);
     if (i < 0) {
       this.keys.push(key);
@@ -100,7 +150,7 @@ export class Collection {
       this.values.push(value);
       return;
     }
-    this.values[i] = value;
+    unchecked(this.values[i] = value);
   }
 
   remove(lowerKey: string): void {
@@ -120,7 +170,9 @@ export class Collection {
     this.keys = [];
     this.lowerKeys = [];
     this.values = [];
-    this.index = null;
+    this.slots = NO_SLOTS;
+    this.slotHashes = NO_HASHES;
+    this.used = 0;
     this.indexed = 0;
     this.duplicateKeys = false;
   }
@@ -145,9 +197,21 @@ export class Collection {
 
   private forgetIndex(): void {
     this.version = nextVersion++;
-    const m = this.index;
-    if (m != null && m.size > 0) m.clear();
+    if (this.used > 0) {
+      const slots = this.slots;
+      for (let i = 0; i < slots.length; i++) unchecked(slots[i] = 0);
+      this.used = 0;
+    }
     this.indexed = 0;
     this.duplicateKeys = false;
   }
+}
+
+/** FNV-1a over the key's code units (keys are byte strings: one unit per byte). */
+function keyHash(s: string): u32 {
+  let h: u32 = 0x811c9dc5;
+  const p = changetype<usize>(s);
+  const n = <usize>s.length << 1;
+  for (let i: usize = 0; i < n; i += 2) h = (h ^ <u32>load<u16>(p + i)) * 0x01000193;
+  return h;
 }

@@ -54,9 +54,14 @@ function hasEventHandler(s: string): bool {
 
 export function detectXss(value: string): bool {
   const s = asciiLower(value);
-  const squeezed = squeeze(s);
-  if (squeezed.indexOf("javascript:") >= 0 || squeezed.indexOf("vbscript:") >= 0 || squeezed.indexOf("livescript:") >= 0) return true;
-  if (squeezed.indexOf("expression(") >= 0 && s.indexOf("style") >= 0) return true;
+  // The scheme and expression checks need a ':' or '(' (squeezing removes neither): most values have neither.
+  const colon = s.indexOf(":") >= 0;
+  const paren = s.indexOf("(") >= 0;
+  if (colon || paren) {
+    const squeezed = squeeze(s);
+    if (colon && (squeezed.indexOf("javascript:") >= 0 || squeezed.indexOf("vbscript:") >= 0 || squeezed.indexOf("livescript:") >= 0)) return true;
+    if (paren && squeezed.indexOf("expression(") >= 0 && s.indexOf("style") >= 0) return true;
+  }
   let lt = s.indexOf("<");
   while (lt >= 0) {
     let i = lt + 1;

@@ -65,6 +65,25 @@ function silentMatchOf(rule: Rule): RuleMatch {
   return m;
 }
 
+/**
+ * For multiMatch rules, by plan id (their plans are keyed by their transformations too): the chain
+ * id of each prefix of the transformations (t1; t1,t2; ...). Filled at request time.
+ */
+const prefixChainsByPlan = new Map<i32, i32[]>();
+
+function prefixChainIds(rule: Rule): i32[] {
+  if (prefixChainsByPlan.has(rule.planId)) return prefixChainsByPlan.get(rule.planId);
+  const ids: i32[] = [];
+  let key = "";
+  for (let x = 0; x < rule.transforms.length; x++) {
+    key += (x > 0 ? "," : "") + rule.transforms[x].toString();
+    if (!chainIds.has(key)) chainIds.set(key, chainIds.size);
+    ids.push(chainIds.get(key));
+  }
+  prefixChainsByPlan.set(rule.planId, ids);
+  return ids;
+}
+
 function applyTransforms(rule: Rule, value: string): string {
   let out = value;
   for (let x = 0; x < rule.transforms.length; x++) out = applyTransform(unchecked(rule.transforms[x]), out);
@@ -193,7 +212,7 @@ export class Evaluation {
     if (rule.isAction) return true;
     const tx = this.tx;
     if (rule.operator.argumentIsMacro) this.expandedArgument = this.expandMacro(rule.operator.argumentMacro!);
-    if (rule.planId >= 0 && !this.hasRuntimeExclusions(rule)) return this.matchPlan(rule);
+    if (rule.planId >= 0 && !this.hasRuntimeExclusions(rule)) return rule.multiMatch ? this.matchMultiPlan(rule) : this.matchPlan(rule);
     if (rule.singleTxTarget && !tx.tx.hasDuplicateKeys && !this.hasRuntimeExclusions(rule)) return this.matchTxVariable(rule);
     const exclusions = this.exclusionsFor(rule);
     let found: Collection | null = null;
@@ -295,6 +314,51 @@ export class Evaluation {
     return true;
   }
 
+  /**
+   * matchPlan for multiMatch rules: the plan's values are untransformed, and each transformation
+   * step that changes a value is tested; the steps' results are cached per request like any
+   * chain's (a step's result is the value after the transformations up to it).
+   */
+  private matchMultiPlan(rule: Rule): bool {
+    const tx = this.tx;
+    const values = this.planValues(rule);
+    const chains = prefixChainIds(rule);
+    const cache = this.valueCache;
+    let found: Collection | null = null;
+    let lastName = "";
+    let lastValue = "";
+    for (let k = 0; k < values.length; k++) {
+      const raw = unchecked(values.values[k]);
+      let value = raw;
+      let matched = this.test(rule, value);
+      for (let x = 0; x < rule.transforms.length && !matched; x++) {
+        const slot = cache.slot(unchecked(chains[x]), raw);
+        let next = cache.transformedAt(slot);
+        if (next == null) {
+          next = applyTransform(unchecked(rule.transforms[x]), value);
+          cache.setTransformed(slot, next!);
+        }
+        if (next! == value) continue;
+        value = next!;
+        matched = this.test(rule, value);
+      }
+      if (!matched) continue;
+      const name = values.name(k);
+      if (found == null) found = this.freshMatchedVars();
+      found!.add(name, value);
+      lastName = name;
+      lastValue = value;
+      tx.matchedVar = value;
+      tx.matchedVarName = name;
+      this.runMatchActions(rule);
+    }
+    if (found == null) return false;
+    tx.matchedVar = lastValue;
+    tx.matchedVarName = lastName;
+    tx.matchedVars = found!;
+    return true;
+  }
+
   private planValues(rule: Rule): PlanValues {
     let values = unchecked(this.plans[rule.planId]);
     if (values == null) {
@@ -308,6 +372,7 @@ export class Evaluation {
       const target = unchecked(rule.targets[t]);
       resolveTarget(this.tx, target, target.selector, rule.exclusions, rule, values!);
     }
+    if (rule.multiMatch) return values!; // see matchMultiPlan
     const scannerId = unchecked(this.rules.planScanner[rule.planId]);
     if (rule.transforms.length == 0 && scannerId < 0) return values!;
     const chain = transformChainId(rule);
@@ -388,6 +453,11 @@ export class Evaluation {
     let captured = "";
     switch (op.op) {
       case Op.rx: {
+        // `^.*$` (CRS captures whole values with it): with dotAll it matches every value, whole.
+        if (op.argument.length == 4 && op.argument == "^.*$") {
+          if (rule.capture && !op.negated) this.tx.tx.set("0", value);
+          return !op.negated;
+        }
         let re = op.regex;
         if (op.argumentIsMacro) {
           const compiled = compileByteRegex(this.expandedArgument);
@@ -500,7 +570,7 @@ export class Evaluation {
       value = (mode == 43 ? old + delta : old - delta).toString();
     }
     if (at >= 0) unchecked(c.values[at] = value);
-    else c.set(key, value);
+    else c.addLowered(key, key, value); // the key is lower-case and absent
   }
 
   private ctl(kind: Ctl, c: CtlAction): void {

@@ -1,5 +1,5 @@
 // Target plans: rules whose targets (with exclusions) and transformation list are the same share
-// one plan id, assigned at load time. A request resolves and transforms a plan's values once and
+// one plan id, assigned at load time (multiMatch rules: the same targets, values untransformed). A request resolves and transforms a plan's values once and
 // every rule with that plan reuses them until the request data changes (body parsed, ctl:...).
 import { Rule, Target, Var, Op, varName } from "../seclang/model";
 import { RuleSet } from "../seclang/ruleset";
@@ -48,9 +48,11 @@ function assign(rule: Rule, ids: Map<string, i32>): void {
   const only = rule.targets.length == 1 ? rule.targets[0] : null;
   rule.singleTxTarget = only != null && only.variable == Var.TX && !only.isCount && !only.selectorIsMacro && only.selectorRegex == null &&
     only.selector.length > 0 && rule.exclusions.length == 0 && rule.transforms.length == 0 && !rule.multiMatch && !rule.isAction;
-  if (rule.isAction || rule.isMarker || rule.multiMatch) return;
+  if (rule.isAction || rule.isMarker) return;
   if (!cacheable(rule.targets) || !cacheable(rule.exclusions)) return;
-  const key = signature(rule.targets) + "!" + signature(rule.exclusions) + "#" + rule.transforms.join(",");
+  // multiMatch tests each transformation step: its plan keeps the values untransformed (the key
+  // still names the transformations: engine/evaluate.ts keeps their prefixes by plan).
+  const key = signature(rule.targets) + "!" + signature(rule.exclusions) + (rule.multiMatch ? "#multiMatch:" : "#") + rule.transforms.join(",");
   if (!ids.has(key)) ids.set(key, ids.size);
   rule.planId = ids.get(key);
 }
@@ -61,7 +63,7 @@ function assign(rule: Rule, ids: Map<string, i32>): void {
  */
 function ruleLiterals(rule: Rule): string[] | null {
   const op = rule.operator;
-  if (op.negated || op.argumentIsMacro) return null;
+  if (op.negated || op.argumentIsMacro || rule.multiMatch) return null;
   // @pm is a phrase scan already: prefiltering it would only repeat its work.
   if (op.op == Op.rx) return op.regex != null ? op.requiredLiterals : null;
   return null;

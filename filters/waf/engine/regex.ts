@@ -2,11 +2,14 @@
 // semantics (PCRE without UTF, as ModSecurity runs CRS) and dotAll as ModSecurity compiles @rx.
 import { compileRegex, Regex as SdkRegex, RegexOptions } from "../../../sdk/regex/index";
 import { stringToBytes } from "./bytes";
+import { LiteralSelector } from "./literal-selector";
 
 export class Regex {
   /** Capture spans of the last successful exec (start, end per group), -1 when absent. */
   lastSpans: StaticArray<i32> = new StaticArray<i32>(0);
   exceededLimit: bool = false;
+  /** As a selector: the pattern as a plain comparison, when it is plain text (engine/literal-selector.ts). */
+  literal: LiteralSelector | null = null;
 
   constructor(private readonly inner: SdkRegex) {}
 

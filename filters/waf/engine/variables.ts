@@ -74,7 +74,15 @@ function valuesAreKeys(v: Var): bool {
 
 /** Does a selector (plain, or /regex/) pick the element with this key? */
 export function selectorPicks(t: Target, selector: string, key: string, lowerKey: string): bool {
-  if (t.selectorRegex != null) return t.selectorRegex!.exec(key, false);
+  const regex = t.selectorRegex;
+  if (regex != null) {
+    const literal = regex.literal;
+    if (literal != null) {
+      const picked = literal.picks(lowerKey);
+      if (picked >= 0) return picked == 1;
+    }
+    return regex.exec(key, false);
+  }
   return selector == lowerKey;
 }
 

@@ -2,6 +2,7 @@
 import { Rule, Target, Var, varFromName, Operator, Op, SetVar, CtlAction, Ctl, Disruptive, SEVERITY_NAMES } from "./model";
 import { asciiLower, isSpace } from "../engine/bytes";
 import { compileByteRegex } from "../engine/regex";
+import { literalSelector } from "../engine/literal-selector";
 import { Matcher } from "../engine/aho-corasick";
 import { requiredLiterals } from "../engine/literals";
 import { transformFromName, T } from "../engine/transforms";
@@ -79,6 +80,7 @@ export function parseTargets(text: string, ctx: ParseContext): Target[] {
         const compiled = compileByteRegex(pattern, true);
         if (compiled.regex == null) { ctx.fail("bad selector regex /" + pattern + "/: " + compiled.error); return targets; }
         t.selectorRegex = compiled.regex;
+        compiled.regex!.literal = literalSelector(pattern);
         t.selector = "/" + pattern + "/";
         i = j + 1;
       } else if (i < len && text.charCodeAt(i) == 39) {

@@ -1,5 +1,6 @@
 // The SecLang engine through its test entry (real .wasm, no proxy host): lexer, transformations,
 // @pm, detectors, and rule evaluation semantics (chains, flow, setvar, ctl, macros, exclusions).
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEngineFixture, type EngineFixture } from "./support/fixture.ts";
 
@@ -65,6 +66,11 @@ describe("transformations", () => {
     expect(t("hexDecode", "4142")).toBe("AB");
     expect(t("sha1", "hexEncode", "abc")).toBe("a9993e364706816aba3e25717850c26c9cd0d89d");
     expect(t("length", "hello")).toBe("5");
+    // Every padding case (one and two blocks, lengths around 55/56/64) and bytes above 0x7f (no NUL: it separates the fixture's fields), against Node's SHA-1.
+    for (let n = 0; n <= 200; n++) {
+      const input = Buffer.from(Array.from({ length: n }, (_, i) => ((i * 37 + n) % 255) + 1));
+      expect(f.call("transform", "sha1", "hexEncode", input).text, `length ${n}`).toBe(createHash("sha1").update(input).digest("hex"));
+    }
     expect(f.call("transform", "utf8toUnicode", Buffer.from("é", "utf8")).text).toBe("%u00e9");
     expect(t("urlDecodeUni", "htmlEntityDecode", "lowercase", "%26lt;SCRIPT")).toBe("<script");
   });
@@ -162,6 +168,61 @@ describe("rule evaluation", () => {
     expect(run(rules, { uri: "/?safe=evil&a=1&b=2" }).ids).toEqual([30, 34, 35]);
     expect(run(rules, { uri: "/?x_a=evil" }).ids).toEqual([31, 32, 34, 35]);
     expect(run(rules, { uri: "/admin?token=evil" }).ids).toEqual([33, 31]);
+  });
+
+  it("plain-text regex selectors pick keys as their regex would: case-insensitive, anchored, multiline keys", () => {
+    const rules = base +
+      'SecRule ARGS:/^X_/ "@rx evil" "id:50,phase:2,pass"\n' +
+      'SecRule ARGS:/_id$/ "@rx evil" "id:51,phase:2,pass"\n' +
+      'SecRule ARGS|!ARGS:/SAFE/ "@rx evil" "id:52,phase:2,pass"\n' +
+      'SecRule ARGS:/^exact$/ "@rx evil" "id:53,phase:2,pass"\n' +
+      'SecRule ARGS:/p_.*/ "@rx evil" "id:54,phase:2,pass"\n' +
+      'SecRule ARGS:/^x[0-9]/ "@rx evil" "id:55,phase:2,pass"';
+    expect(run(rules, { uri: "/?x_A=evil" }).ids).toEqual([50, 52]);
+    expect(run(rules, { uri: "/?ax_a=evil" }).ids).toEqual([52]);
+    expect(run(rules, { uri: "/?user_ID=evil" }).ids).toEqual([51, 52]);
+    expect(run(rules, { uri: "/?my_unsafe_key=evil" }).ids).toEqual([]);
+    expect(run(rules, { uri: "/?EXACT=evil" }).ids).toEqual([52, 53]);
+    expect(run(rules, { uri: "/?exactly=evil" }).ids).toEqual([52]);
+    expect(run(rules, { uri: "/?up_x=evil" }).ids).toEqual([52, 54]);
+    expect(run(rules, { uri: "/?x9=evil" }).ids).toEqual([52, 55]);
+    // Selectors compile multiline: ^ and $ also match at a newline inside the key (deny rules: a
+    // name with a newline does not fit the fixture's one-line-per-match output).
+    const prefix = base + 'SecRule ARGS:/^X_/ "@rx evil" "id:58,phase:2,deny"';
+    expect(run(prefix, { uri: "/?a%0Ax_b=evil" }).blocked).toBe(true);
+    expect(run(prefix, { uri: "/?ax_b=evil" }).blocked).toBe(false);
+    const suffix = base + 'SecRule ARGS:/_id$/ "@rx evil" "id:59,phase:2,deny"';
+    expect(run(suffix, { uri: "/?b_id%0Ac=evil" }).blocked).toBe(true);
+    expect(run(suffix, { uri: "/?b_idc=evil" }).blocked).toBe(false);
+    // TX keys, as CRS 920450 reads them.
+    const tx = base +
+      'SecRule REQUEST_HEADERS_NAMES "@rx ^.*$" "id:56,phase:1,pass,capture,t:lowercase,setvar:\'tx.header_name_%{tx.0}=/%{tx.0}/\',chain"\n' +
+      '  SecRule TX:/^HEADER_NAME_/ "@within /proxy/ /x-bad/" "setvar:tx.bad=1"\n' +
+      'SecRule TX:bad "@eq 1" "id:57,phase:1,deny"';
+    expect(run(tx, { headers: [["Host", "a"], ["X-Bad", "1"]] }).blocked).toBe(true);
+    expect(run(tx, { headers: [["Host", "a"], ["X-Good", "1"]] }).blocked).toBe(false);
+  });
+
+  it("@rx ^.*$ matches and captures every value, the empty one and one spanning lines too", () => {
+    const rules = base +
+      'SecRule ARGS "@rx ^.*$" "id:60,phase:2,pass,capture,setvar:tx.n=+1,setvar:\'tx.last=%{tx.0}\'"\n' +
+      'SecRule ARGS "!@rx ^.*$" "id:61,phase:2,deny"\n' +
+      'SecAction "id:62,phase:2,pass,logdata:\'%{tx.n} %{tx.last}\'"';
+    const r = run(rules, { uri: "/?a=x%0Ay&b=&c=z%20w" });
+    expect(r.blocked).toBe(false);
+    expect(r.matches.find((m) => m.id === 62)!.data).toBe("3 z w");
+  });
+
+  it("multiMatch tests the value before and after each transformation that changes it", () => {
+    const rules = base +
+      'SecRule ARGS "@rx ^%41b$" "id:70,phase:2,pass,multiMatch,t:urlDecodeUni,t:lowercase,logdata:\'%{MATCHED_VAR}\'"\n' +
+      'SecRule ARGS "@rx ^ab$" "id:71,phase:2,pass,multiMatch,t:urlDecodeUni,t:lowercase,logdata:\'%{MATCHED_VAR}\'"\n' +
+      'SecRule ARGS "@rx ^Ab$" "id:72,phase:2,pass,multiMatch,t:urlDecodeUni,t:lowercase,logdata:\'%{MATCHED_VAR}\'"\n' +
+      'SecRule ARGS "@rx ^Ab$" "id:73,phase:2,pass,t:urlDecodeUni,t:lowercase"';
+    const r = run(rules, { uri: "/?q=%2541b" });
+    expect(r.ids).toEqual([70, 71, 72]);
+    expect(r.matches.map((m) => m.data)).toEqual(["%41b", "ab", "Ab"]);
+    expect(run(rules, { uri: "/?q=AB" }).ids).toEqual([71]);
   });
 
   it("parses urlencoded, JSON and multipart bodies into ARGS, and cookies", () => {
