@@ -4,7 +4,6 @@
 // reports it, so no pattern can hang. The explicit stack is capped too.
 import { assertionHolds } from "./assertions";
 import { AssertKind } from "./ast";
-import { isWordByte } from "./charset";
 import { LookbehindDfa } from "./lookbehind-dfa";
 import { CHAIN_BOTH_WAYS, CHAIN_ONE_WAY, SplitChains } from "./split-chains";
 import { LOOK_BEHIND, LOOK_NEGATE, Op, Program } from "./program";
@@ -15,6 +14,17 @@ const FRAME_RESTORE_SLOT: i32 = 1;
 const FRAME_RESTORE_REGISTER: i32 = 2;
 const MAX_STACK_ENTRIES: i32 = 3 * 1024 * 1024;
 
+/** 1 for the bytes \w matches ([0-9A-Za-z_]), for \b and \B in one load. */
+const WORD_BYTES: usize = memory.data<u8>([
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+  0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+  0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
 const FAIL: i32 = -1;
 const LIMIT: i32 = -2;
 
@@ -257,8 +267,8 @@ export class Backtracker {
         // \b and \B in-loop (the common ones: no call); the rest through assertionHolds.
         const kind = load<i32>(inst, 4);
         if (kind == AssertKind.WordBoundary || kind == AssertKind.NotWordBoundary) {
-          const wordBefore = pos > 0 && isWordByte(load<u8>(input + <usize>(pos - 1)));
-          const wordAt = pos < len && isWordByte(load<u8>(input + <usize>pos));
+          const wordBefore = pos > 0 && load<u8>(WORD_BYTES + <usize>load<u8>(input + <usize>(pos - 1))) != 0;
+          const wordAt = pos < len && load<u8>(WORD_BYTES + <usize>load<u8>(input + <usize>pos)) != 0;
           if ((wordBefore != wordAt) == (kind == AssertKind.WordBoundary)) { pc++; continue; }
         } else if (assertionHolds(kind, input, len, pos)) { pc++; continue; }
       } else if (op == Op.Backref) {
