@@ -179,6 +179,8 @@ export class Backtracker {
     const registers = changetype<usize>(this.registers);
     const splitIndex = changetype<usize>(this.splitIndex);
     const decidedByDfa = changetype<usize>(this.decidedByDfa);
+    const branchSets = changetype<usize>(this.branchSets);
+    const branchAny = changetype<usize>(this.branchAny);
     const candidates = this.candidates;
     const candidatesFirst = this.candidatesFirst;
     const candidatesLastIndex = this.candidatesLast - candidatesFirst;
@@ -214,7 +216,43 @@ export class Backtracker {
         if (pos < len) {
           const b = <u32>load<u8>(input + <usize>pos);
           const word = load<u32>(sets + ((<usize>load<i32>(inst, 4) << 5) + (<usize>(b >> 5) << 2)));
-          if (((word >> (b & 31)) & 1) != 0) { pc++; pos++; continue; }
+          if (((word >> (b & 31)) & 1) != 0) {
+            pc++;
+            pos++;
+            const loop = code + (<usize>pc << 4);
+            if (load<i32>(loop) != Op.Split || load<i32>(loop, 4) != pc - 1) continue;
+            // A greedy X+ of one byte set (X, then a Split back to X or on): looped here, counting
+            // two steps a byte as before, an alternative pushed only where the next byte can go on.
+            const set = sets + (<usize>load<i32>(inst, 4) << 5);
+            const exit = load<i32>(loop, 8);
+            const k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
+            const exitAny = load<bool>(branchAny + 2 * k + 1);
+            const exitSet = branchSets + ((2 * k + 1) << 5);
+            let canExit = false;
+            while (true) {
+              const c: i32 = pos < len ? <i32>load<u8>(input + <usize>pos) : -1;
+              canExit = exitAny || (c >= 0 && ((load<u32>(exitSet + (<usize>(c >> 5) << 2)) >> (<u32>c & 31)) & 1) != 0);
+              if (c < 0 || ((load<u32>(set + (<usize>(c >> 5) << 2)) >> (<u32>c & 31)) & 1) == 0) break;
+              steps += 2;
+              if (steps > limit) { this.steps = steps; this.top = top; return LIMIT; }
+              if (canExit) {
+                if (top + 3 > capacity) {
+                  this.top = top;
+                  if (!this.grow()) { this.steps = steps; return LIMIT; }
+                  stack = changetype<usize>(this.stack);
+                  capacity = this.stack.length;
+                }
+                const f = stack + (<usize>top << 2);
+                store<i32>(f, FRAME_ALTERNATIVE);
+                store<i32>(f, exit, 4);
+                store<i32>(f, pos, 8);
+                top += 3;
+              }
+              pos++;
+            }
+            steps++; // the Split that leaves the loop
+            if (canExit) { pc = exit; continue; }
+          }
         }
       } else if (op == Op.Split) {
         // Where the Splits and Jumps from here lead for this byte (see split-chains.ts): on to one
