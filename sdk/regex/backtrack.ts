@@ -226,7 +226,7 @@ export class Backtracker {
             const set = sets + (<usize>load<i32>(inst, 4) << 5);
             const exit = load<i32>(loop, 8);
             const k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
-            const exitAny = load<bool>(branchAny + 2 * k + 1);
+            const exitAny = load<u8>(branchAny + 2 * k + 1) != 0;
             const exitSet = branchSets + ((2 * k + 1) << 5);
             let canExit = false;
             while (true) {
