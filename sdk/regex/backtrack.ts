@@ -4,6 +4,7 @@
 // reports it, so no pattern can hang. The explicit stack is capped too.
 import { assertionHolds } from "./assertions";
 import { AssertKind } from "./ast";
+import { DEAD, MATCH } from "./dfa";
 import { LookbehindDfa } from "./lookbehind-dfa";
 import { CHAIN_BOTH_WAYS, CHAIN_ONE_WAY, SplitChains } from "./split-chains";
 import { LOOK_BEHIND, LOOK_NEGATE, Op, Program } from "./program";
@@ -55,6 +56,12 @@ export class Backtracker {
   private lookDfas: Array<LookbehindDfa | null> = new Array<LookbehindDfa | null>();
   /** decidedByDfa[pc] != 0: the lookbehind at pc is answered by its DFA alone (negative, or no captures), in run(). */
   private decidedByDfa: StaticArray<u8>;
+  /**
+   * For each lookbehind (by lookIndex), what run() needs to scan its DFA in place (no call) while
+   * the transitions are cached: table address (0: call), classes address, end class, start state.
+   * Refreshed after every call into the DFA, the only place its table can move.
+   */
+  private lookScans: StaticArray<i32>;
 
   constructor(private readonly prog: Program, private readonly firstBytes: StaticArray<u8> | null, private readonly stepLimit: i32) {
     this.caps = new StaticArray<i32>(prog.slotCount);
@@ -77,6 +84,7 @@ export class Backtracker {
     this.lookSets = new StaticArray<u32>(max(looks, 1) * 8);
     this.lookAny = new StaticArray<bool>(max(looks, 1));
     this.decidedByDfa = new StaticArray<u8>(prog.length);
+    this.lookScans = new StaticArray<i32>(max(looks, 1) * 4);
     for (let pc = 0; pc < prog.length; pc++) {
       if (prog.op(pc) != Op.Look || (prog.a(pc) & LOOK_BEHIND) == 0) continue;
       const k = lookIndex[pc];
@@ -179,6 +187,8 @@ export class Backtracker {
     const registers = changetype<usize>(this.registers);
     const splitIndex = changetype<usize>(this.splitIndex);
     const decidedByDfa = changetype<usize>(this.decidedByDfa);
+    const lookIndex = changetype<usize>(this.lookIndex);
+    const lookScans = changetype<usize>(this.lookScans);
     const branchSets = changetype<usize>(this.branchSets);
     const branchAny = changetype<usize>(this.branchAny);
     const candidates = this.candidates;
@@ -324,8 +334,27 @@ export class Backtracker {
       } else if (op == Op.LoopCheck) {
         if (pos != load<i32>(registers + (<usize>load<i32>(inst, 4) << 2))) { pc++; continue; }
       } else if (op == Op.Look && load<u8>(decidedByDfa + <usize>pc) != 0) {
-        // A regular lookbehind: one right-to-left DFA scan, no backtracking into its body.
-        if (this.lookbehindMatches(pc, pos) != ((load<i32>(inst, 4) & LOOK_NEGATE) != 0)) { pc = load<i32>(inst, 8); continue; }
+        // A regular lookbehind: one right-to-left DFA scan, no backtracking into its body; here
+        // while its transitions are cached (as LazyDFA.matchesEndingAt reads them), else a call.
+        const scan = lookScans + (<usize>load<i32>(lookIndex + (<usize>pc << 2)) << 4);
+        const table = <usize>load<i32>(scan);
+        let t = 0;
+        if (table != 0) {
+          const classes = <usize>load<i32>(scan, 4);
+          const endClass = load<i32>(scan, 8);
+          let s = load<i32>(scan, 12);
+          let p = pos;
+          while (true) {
+            // At p == 0 the end-of-text transition is never a state, so the loop stops there.
+            const c: i32 = p > 0 ? <i32>load<u8>(classes + <usize>load<u8>(input + <usize>(p - 1))) : endClass;
+            t = load<i32>(table + (<usize>(s + c) << 2));
+            if (t < 0) break;
+            s = t;
+            p--;
+          }
+        }
+        const matched = t == MATCH || t == DEAD ? t == MATCH : this.lookbehindMatches(pc, pos); // t is 0 without a table
+        if (matched != ((load<i32>(inst, 4) & LOOK_NEGATE) != 0)) { pc = load<i32>(inst, 8); continue; }
       } else {
         // Look, Atomic: rarer; they call back into run().
         this.steps = steps;
@@ -438,7 +467,8 @@ export class Backtracker {
 
   /** Whether the body of the regular lookbehind at pc matches some input[p..pos). */
   private lookbehindMatches(pc: i32, pos: i32): bool {
-    return unchecked(this.lookDfas[unchecked(this.lookIndex[pc])])!.matchesBefore(this.input, this.len, pos);
+    const k = unchecked(this.lookIndex[pc]);
+    return unchecked(this.lookDfas[k])!.matchesBeforeDescribing(this.input, this.len, pos, this.lookScans, k * 4);
   }
 
   /** Doubles the backtrack stack (keeping `top` entries); false at the cap. */

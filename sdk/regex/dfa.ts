@@ -9,8 +9,9 @@ import { Op, Program } from "./program";
 import { SparseSet } from "./sparse-set";
 
 const UNKNOWN: i32 = -1;
-const MATCH: i32 = -2;
-const DEAD: i32 = -3;
+/** Transition table entries that end a scan (a state is >= 0, a transition not yet computed is -1). */
+export const MATCH: i32 = -2;
+export const DEAD: i32 = -3;
 
 const FLAG_AT_START: i32 = 1;
 const FLAG_PREV_NEWLINE: i32 = 2;
@@ -241,6 +242,25 @@ export class LazyDFA {
       p--;
     }
     return false; // unreachable
+  }
+
+  /**
+   * For a scan inlined elsewhere (the backtracker's lookbehinds, see describeReverseScan): writes
+   * to out[at..at+4) the transition table's address, the address of the byte classes, the end of
+   * text class and the start state, as matchesEndingAt would read them; the table's address is 0
+   * when the start depends on the bytes around `end` (the program has assertions). The table
+   * moves when the cache grows, so this holds only until the next transition is computed.
+   */
+  describeReverseScan(out: StaticArray<i32>, at: i32): void {
+    let s = -1;
+    if (!this.prog.hasAssertions) {
+      s = unchecked(this.startStates[0]);
+      if (s < 0) s = this.startStateFor(0);
+    }
+    unchecked((out[at] = s < 0 ? 0 : <i32>changetype<usize>(this.table)));
+    unchecked((out[at + 1] = <i32>changetype<usize>(this.classes.classOf)));
+    unchecked((out[at + 2] = this.eot));
+    unchecked((out[at + 3] = s));
   }
 
   private rebuiltCurrent: i32 = 0;

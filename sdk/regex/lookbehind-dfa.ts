@@ -25,12 +25,27 @@ export class LookbehindDfa {
 
   /** Whether the body matches some input[p..pos). The DFA is built on first use. */
   @inline matchesBefore(input: usize, len: i32, pos: i32): bool {
+    return this.getDfa().matchesEndingAt(input, len, pos);
+  }
+
+  /**
+   * matchesBefore, then what a scan inlined in the backtracker needs to answer the next ones
+   * itself while every transition it takes is cached (see LazyDFA.describeReverseScan).
+   */
+  matchesBeforeDescribing(input: usize, len: i32, pos: i32, scan: StaticArray<i32>, at: i32): bool {
+    const d = this.getDfa();
+    const found = d.matchesEndingAt(input, len, pos);
+    d.describeReverseScan(scan, at);
+    return found;
+  }
+
+  private getDfa(): LazyDFA {
     let d = this.dfa;
     if (d == null) {
       d = new LazyDFA(this.reversed, new ByteClasses(this.reversed), true);
       this.dfa = d;
     }
-    return d.matchesEndingAt(input, len, pos);
+    return d;
   }
 }
 
