@@ -9,6 +9,7 @@ import { LookbehindDfa } from "./lookbehind-dfa";
 import { CHAIN_BOTH_WAYS, CHAIN_ONE_WAY, SplitChains } from "./split-chains";
 import { LOOK_BEHIND, LOOK_NEGATE, Op, Program } from "./program";
 import { SparseSet } from "./sparse-set";
+import { isWordByte } from "./charset";
 
 const FRAME_ALTERNATIVE: i32 = 0;
 const FRAME_RESTORE_SLOT: i32 = 1;
@@ -47,6 +48,12 @@ export class Backtracker {
   private branchSets: StaticArray<u32>;
   private branchAny: StaticArray<bool>;
   private chains: SplitChains;
+  // For each Split that closes a greedy X+ of one byte set (X at pc - 1, Split back to it or on):
+  // the bytes after which the loop can be left, as branchSets[2k + 1] but knowing that the byte
+  // before is in X, so that a \b or \B on the way out already rules out some (CRS 942130's
+  // ([\d\w]+)\b leaves only before a non-word byte). loopExitSets[k * 8 ..], loopExitAny[k].
+  private loopExitSets: StaticArray<u32>;
+  private loopExitAny: StaticArray<u8>;
   // For each lookbehind: the bytes its body can start with (lookIndex[pc] -> k, lookSets[k * 8 ..]),
   // so only the positions behind that hold one are tried; lookAny[k] when unknown.
   private lookIndex: StaticArray<i32>;
@@ -75,6 +82,8 @@ export class Backtracker {
     this.branchSets = branchSets;
     this.branchAny = branchAny;
     this.chains = new SplitChains(prog, splits, splitIndex, branchSets, branchAny); // reads the sets filled below
+    this.loopExitSets = new StaticArray<u32>(max(splits, 1) * 8);
+    this.loopExitAny = new StaticArray<u8>(max(splits, 1));
     const seen = new SparseSet(prog.length);
     const work = new Array<i32>();
     const lookIndex = new StaticArray<i32>(prog.length);
@@ -100,6 +109,16 @@ export class Backtracker {
       this.branchAny[2 * k] = !firstBytesFrom(prog, prog.a(pc), this.branchSets, (2 * k) * 8, seen, work);
       this.branchAny[2 * k + 1] = !firstBytesFrom(prog, prog.b(pc), this.branchSets, (2 * k + 1) * 8, seen, work);
     }
+    for (let pc = 1; pc < prog.length; pc++) {
+      if (prog.op(pc) != Op.Split || prog.a(pc) != pc - 1 || prog.op(pc - 1) != Op.ByteSet) continue;
+      const k = splitIndex[pc];
+      const any = this.branchAny[2 * k + 1];
+      this.loopExitAny[k] = any ? 1 : 0;
+      for (let i = 0; i < 8; i++) this.loopExitSets[k * 8 + i] = this.branchSets[(2 * k + 1) * 8 + i];
+      if (!any) narrowByBoundaries(prog, pc - 1, prog.b(pc), this.loopExitSets, k * 8);
+      unchecked((prog.code[((pc - 1) << 2) + 3] = 1));
+    }
+    for (let pc = 0; pc < prog.length; pc++) if (prog.op(pc) == Op.Split) unchecked((prog.code[(pc << 2) + 3] = splitIndex[pc]));
   }
 
   /**
@@ -185,12 +204,11 @@ export class Backtracker {
     const sets = changetype<usize>(prog.sets);
     const caps = changetype<usize>(this.caps);
     const registers = changetype<usize>(this.registers);
-    const splitIndex = changetype<usize>(this.splitIndex);
     const decidedByDfa = changetype<usize>(this.decidedByDfa);
     const lookIndex = changetype<usize>(this.lookIndex);
     const lookScans = changetype<usize>(this.lookScans);
-    const branchSets = changetype<usize>(this.branchSets);
-    const branchAny = changetype<usize>(this.branchAny);
+    const loopExitSets = changetype<usize>(this.loopExitSets);
+    const loopExitAny = changetype<usize>(this.loopExitAny);
     const candidates = this.candidates;
     const candidatesFirst = this.candidatesFirst;
     const candidatesLastIndex = this.candidatesLast - candidatesFirst;
@@ -229,15 +247,15 @@ export class Backtracker {
           if (((word >> (b & 31)) & 1) != 0) {
             pc++;
             pos++;
+            if (load<i32>(inst, 12) == 0) continue;
             const loop = code + (<usize>pc << 4);
-            if (load<i32>(loop) != Op.Split || load<i32>(loop, 4) != pc - 1) continue;
             // A greedy X+ of one byte set (X, then a Split back to X or on): looped here, counting
             // two steps a byte as before, an alternative pushed only where the next byte can go on.
             const set = sets + (<usize>load<i32>(inst, 4) << 5);
             const exit = load<i32>(loop, 8);
-            const k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
-            const exitAny = load<u8>(branchAny + 2 * k + 1) != 0;
-            const exitSet = branchSets + ((2 * k + 1) << 5);
+            const k = <usize>load<i32>(loop, 12);
+            const exitAny = load<u8>(loopExitAny + k) != 0;
+            const exitSet = loopExitSets + (k << 5);
             let canExit = false;
             while (true) {
               const c: i32 = pos < len ? <i32>load<u8>(input + <usize>pos) : -1;
@@ -267,7 +285,7 @@ export class Backtracker {
       } else if (op == Op.Split) {
         // Where the Splits and Jumps from here lead for this byte (see split-chains.ts): on to one
         // instruction, or to a Split whose both branches are open (push the second), or nowhere.
-        const k = <usize>load<i32>(splitIndex + (<usize>pc << 2));
+        const k = <usize>load<i32>(inst, 12);
         const cls: i32 = pos < len ? <i32>load<u8>(classOf + <usize>load<u8>(input + <usize>pos)) : endClass;
         let to = load<i32>(chainTable + ((k * chainWidth + <usize>cls) << 2));
         if (to < 0) to = chains.resolve(pc, cls, pos < len ? <i32>load<u8>(input + <usize>pos) : -1);
@@ -519,6 +537,39 @@ export class Backtracker {
     if (x != y) return false;
   }
   return true;
+}
+
+/**
+ * For a loop on the byte set at `setPc` left at `exit`: when every byte of the set is a word byte
+ * (or none is), a \b or \B met before anything else but captures and jumps on the way out says
+ * whether the next byte must be a word byte; removes from sets[offset..offset+8) the others.
+ */
+function narrowByBoundaries(prog: Program, setPc: i32, exit: i32, sets: StaticArray<u32>, offset: i32): void {
+  let words = 0;
+  let count = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!prog.accepts(setPc, b)) continue;
+    count++;
+    if (isWordByte(b)) words++;
+  }
+  if (count == 0 || (words != 0 && words != count)) return;
+  const beforeIsWord = words != 0;
+  let pc = exit;
+  for (let guard = 0; guard < prog.length; guard++) {
+    const op = prog.op(pc);
+    if (op == Op.Jump) { pc = prog.a(pc); continue; }
+    if (op == Op.Save || op == Op.LoopMark) { pc++; continue; }
+    if (op != Op.Assert) return;
+    const kind = prog.a(pc);
+    if (kind == AssertKind.WordBoundary || kind == AssertKind.NotWordBoundary) {
+      // \b: the next byte differs from the one before in being a word byte; \B: it does not.
+      const nextIsWord = (kind == AssertKind.WordBoundary) != beforeIsWord;
+      for (let b = 0; b < 256; b++) {
+        if (isWordByte(b) != nextIsWord) sets[offset + (b >> 5)] &= ~((<u32>1) << (<u32>b & 31));
+      }
+    }
+    pc++;
+  }
 }
 
 /**

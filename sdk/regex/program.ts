@@ -32,7 +32,11 @@ export const LOOK_NEGATE: i32 = 2;
 export const INST_WORDS: i32 = 4;
 
 export class Program {
-  /** Instructions, INST_WORDS i32 each: op, a, b, c. */
+  /**
+   * Instructions, INST_WORDS i32 each: op, a, b, c. The c of a Split or a ByteSet is free for the
+   * backtracker, which writes there (the same values for every backtracker of the program): a
+   * Split's index among the Splits, and 1 on a ByteSet that is the X of a greedy X+.
+   */
   code: StaticArray<i32>;
   /** Byte sets: 8 x u32 (256 bits) each. */
   sets: StaticArray<u32>;

@@ -83,6 +83,46 @@ describe("backtracking patterns: loosened DFA prefilter + candidate starts, agai
     expect(engine.exec(h, run + "a=a")).toEqual([[0, 20_003], [20_000, 20_001]]);
   });
 
+  // A greedy X+ of one byte set is left only before bytes that can go on; when X holds only word
+  // bytes (or only others), a \b or \B on the way out narrows those further (the byte before is in
+  // X). A wrong narrowing drops a way out that can match: V8 would find a match we miss.
+  it("agrees with V8 where a word or non-word X+ is left through \\b or \\B (findAll, groups)", () => {
+    const rng = new Rng(942_131);
+    const sets = ["\\w", "[a-c]", "[\\d\\w]", "\\d", "[0-9_]", "\\W", "[ .;=]", "[=<>]", "\\s", "[^\\w]"];
+    const asserts = ["\\b", "\\B", "\\b\\b", "\\B\\b", ""];
+    const tails = ["=", "a", "\\w", "\\W", " ", "[=a]", "(?:=|b)", "[ ;]*?\\1", "\\s*?(?:\\b\\1\\b)", "$", "(?=a)", "(?!=)", ""];
+    const alphabet = ["a", "b", "c", "1", "_", " ", "=", ".", ";", "<", ">", "ab", "a=a", "b = b", "1=2"];
+    const failures: string[] = [];
+    let matches = 0;
+    for (let n = 0; n < 600 && failures.length < 10; n++) {
+      const x = rng.pick(sets);
+      const body = rng.next() < 0.5 ? `(${x}+)` : `${x}+`;
+      const source = `(?!zz)${rng.next() < 0.3 ? "\\b" : ""}${body}${rng.pick(asserts)}${rng.pick(tails)}${rng.next() < 0.3 ? rng.pick(asserts) + rng.pick(tails) : ""}`;
+      const compiled = engine.compile(source, n % 2 ? FLAG_BYTES : 0);
+      if (!compiled.ok) continue; // a \\1 without a group
+      const h = compiled.handle;
+      const oracle = new RegExp(source, "dg");
+      for (let k = 0; k < 6; k++) {
+        let input = "";
+        const len = rng.int(40);
+        for (let i = 0; i < len; i++) input += rng.pick(alphabet);
+        const jsAll = [...input.matchAll(oracle)].map((m) => [m.index!, m.index! + m[0].length]);
+        const ourAll = engine.findAll(h, input);
+        if (JSON.stringify(ourAll) !== JSON.stringify(jsAll)) { failures.push(`/${source}/ on ${JSON.stringify(input)}: ${JSON.stringify(ourAll)}, V8 ${JSON.stringify(jsAll)}`); break; }
+        matches += jsAll.length;
+        oracle.lastIndex = 0;
+        const groups = engine.exports.groupCount(h);
+        const js = jsSpans(oracle.exec(input), groups);
+        oracle.lastIndex = 0;
+        const ours = engine.exec(h, input);
+        if (JSON.stringify(ours) !== JSON.stringify(js)) { failures.push(`/${source}/ on ${JSON.stringify(input)}: exec ${JSON.stringify(ours)}, V8 ${JSON.stringify(js)}`); break; }
+      }
+      engine.release(h);
+    }
+    expect(failures).toEqual([]);
+    expect(matches).toBeGreaterThan(3000);
+  }, 60_000);
+
   it("backtracks only at possible starts: 64 KB of ordinary text stays within a small step budget", () => {
     // A plain backtracker tries every word start (about 13 000 here, several steps each) and runs
     // out of steps; the loosened DFAs leave only the "word=word" places at the end.
