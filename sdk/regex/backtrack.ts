@@ -48,12 +48,6 @@ export class Backtracker {
   private branchSets: StaticArray<u32>;
   private branchAny: StaticArray<bool>;
   private chains: SplitChains;
-  // For each Split that closes a greedy X+ of one byte set (X at pc - 1, Split back to it or on):
-  // the bytes after which the loop can be left, as branchSets[2k + 1] but knowing that the byte
-  // before is in X, so that a \b or \B on the way out already rules out some (CRS 942130's
-  // ([\d\w]+)\b leaves only before a non-word byte). loopExitSets[k * 8 ..], loopExitAny[k].
-  private loopExitSets: StaticArray<u32>;
-  private loopExitAny: StaticArray<u8>;
   // For each lookbehind: the bytes its body can start with (lookIndex[pc] -> k, lookSets[k * 8 ..]),
   // so only the positions behind that hold one are tried; lookAny[k] when unknown.
   private lookIndex: StaticArray<i32>;
@@ -82,8 +76,6 @@ export class Backtracker {
     this.branchSets = branchSets;
     this.branchAny = branchAny;
     this.chains = new SplitChains(prog, splits, splitIndex, branchSets, branchAny); // reads the sets filled below
-    this.loopExitSets = new StaticArray<u32>(max(splits, 1) * 8);
-    this.loopExitAny = new StaticArray<u8>(max(splits, 1));
     const seen = new SparseSet(prog.length);
     const work = new Array<i32>();
     const lookIndex = new StaticArray<i32>(prog.length);
@@ -109,13 +101,15 @@ export class Backtracker {
       this.branchAny[2 * k] = !firstBytesFrom(prog, prog.a(pc), this.branchSets, (2 * k) * 8, seen, work);
       this.branchAny[2 * k + 1] = !firstBytesFrom(prog, prog.b(pc), this.branchSets, (2 * k + 1) * 8, seen, work);
     }
+    // A Split that closes a greedy X+ of one byte set (X at pc - 1, Split back to it or on) is
+    // run by the ByteSet case of run(), right after X took a byte; when nothing else leads to it,
+    // that byte is known to be in X, so a \b or \B on the way out of the loop already rules out
+    // some of the bytes after it (CRS 942130's ([\d\w]+)\b leaves only before a non-word byte).
+    const entered = enteredOtherwise(prog);
     for (let pc = 1; pc < prog.length; pc++) {
       if (prog.op(pc) != Op.Split || prog.a(pc) != pc - 1 || prog.op(pc - 1) != Op.ByteSet) continue;
       const k = splitIndex[pc];
-      const any = this.branchAny[2 * k + 1];
-      this.loopExitAny[k] = any ? 1 : 0;
-      for (let i = 0; i < 8; i++) this.loopExitSets[k * 8 + i] = this.branchSets[(2 * k + 1) * 8 + i];
-      if (!any) narrowByBoundaries(prog, pc - 1, prog.b(pc), this.loopExitSets, k * 8);
+      if (!this.branchAny[2 * k + 1] && entered[pc] == 0) narrowByBoundaries(prog, pc - 1, prog.b(pc), this.branchSets, (2 * k + 1) * 8);
       unchecked((prog.code[((pc - 1) << 2) + 3] = 1));
     }
     for (let pc = 0; pc < prog.length; pc++) if (prog.op(pc) == Op.Split) unchecked((prog.code[(pc << 2) + 3] = splitIndex[pc]));
@@ -207,8 +201,8 @@ export class Backtracker {
     const decidedByDfa = changetype<usize>(this.decidedByDfa);
     const lookIndex = changetype<usize>(this.lookIndex);
     const lookScans = changetype<usize>(this.lookScans);
-    const loopExitSets = changetype<usize>(this.loopExitSets);
-    const loopExitAny = changetype<usize>(this.loopExitAny);
+    const branchSets = changetype<usize>(this.branchSets);
+    const branchAny = changetype<usize>(this.branchAny);
     const candidates = this.candidates;
     const candidatesFirst = this.candidatesFirst;
     const candidatesLastIndex = this.candidatesLast - candidatesFirst;
@@ -254,8 +248,8 @@ export class Backtracker {
             const set = sets + (<usize>load<i32>(inst, 4) << 5);
             const exit = load<i32>(loop, 8);
             const k = <usize>load<i32>(loop, 12);
-            const exitAny = load<u8>(loopExitAny + k) != 0;
-            const exitSet = loopExitSets + (k << 5);
+            const exitAny = load<u8>(branchAny + 2 * k + 1) != 0;
+            const exitSet = branchSets + ((2 * k + 1) << 5);
             let canExit = false;
             while (true) {
               const c: i32 = pos < len ? <i32>load<u8>(input + <usize>pos) : -1;
@@ -537,6 +531,19 @@ export class Backtracker {
     if (x != y) return false;
   }
   return true;
+}
+
+/** entered[pc] != 0: some instruction other than pc - 1 falling through leads to pc (a jump, a branch, a group's end, the start). */
+function enteredOtherwise(prog: Program): StaticArray<u8> {
+  const entered = new StaticArray<u8>(prog.length + 1);
+  entered[0] = 1;
+  for (let pc = 0; pc < prog.length; pc++) {
+    const op = prog.op(pc);
+    if (op == Op.Jump) entered[prog.a(pc)] = 1;
+    else if (op == Op.Split) { entered[prog.a(pc)] = 1; entered[prog.b(pc)] = 1; }
+    else if (op == Op.Look || op == Op.Atomic) entered[prog.b(pc)] = 1;
+  }
+  return entered;
 }
 
 /**
