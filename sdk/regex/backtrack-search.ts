@@ -17,13 +17,16 @@
 // runs the whole pattern once, at the start that gives.
 // If the loosened pattern does not compile (too large once backreferences are expanded), the
 // backtracker runs alone, as before.
+// A pattern with a backreference to a group may get the tighter loosened pattern of
+// loosen.ts/tightLoosen (larger: several copies of the pattern); its DFAs are then built on the
+// first search, so that loading many patterns does not pay for them.
 import { ByteClasses, firstByteTable } from "./analysis";
 import { Node } from "./ast";
 import { Backtracker } from "./backtrack";
 import { Compiler, maxLength } from "./compiler";
 import { LazyDFA } from "./dfa";
 import { LeadingRun, splitLeadingRun } from "./leading-run";
-import { loosen } from "./loosen";
+import { hasTightLoosening, loosen, tightLoosen } from "./loosen";
 import { Program } from "./program";
 
 /**
@@ -49,8 +52,10 @@ export class BacktrackSearch {
   /** The longest loosened match when at most MAX_SHORT_MATCH bytes, else -1. */
   private shortMatch: i32 = -1;
   private starts: StaticArray<u32> = new StaticArray<u32>(32);
+  /** The searched pattern while its DFAs are still to be built (see prepare()). */
+  private pending: Node | null = null;
 
-  constructor(prog: Program, root: Node, utf8: bool, groupCount: i32, firstBytes: StaticArray<u8> | null, private readonly stepLimit: i32, private readonly anchoredStart: bool) {
+  constructor(prog: Program, root: Node, private readonly utf8: bool, private readonly groupCount: i32, firstBytes: StaticArray<u8> | null, private readonly stepLimit: i32, private readonly anchoredStart: bool) {
     let searched = root;
     let searchedProgram = prog;
     const run: LeadingRun | null = anchoredStart ? null : splitLeadingRun(root, utf8);
@@ -64,15 +69,35 @@ export class BacktrackSearch {
       }
     }
     this.backtracker = new Backtracker(searchedProgram, searchedProgram == prog ? firstBytes : firstByteTable(searchedProgram), stepLimit);
-    const loose = loosen(searched, utf8);
-    const forward: Program | null = new Compiler(utf8, false, groupCount).compile(loose).program;
-    // Anchored, the only candidate is the start: no reverse scan.
-    const reverse: Program | null = anchoredStart ? null : new Compiler(utf8, false, groupCount, true).compile(loose).program;
+    if (hasTightLoosening(searched)) this.pending = searched;
+    else this.prepare(searched);
+  }
+
+  /** Builds the DFAs over the loosened pattern (the tighter one when it has that shape and compiles). */
+  private prepare(searched: Node): void {
+    this.pending = null;
+    const utf8 = this.utf8;
+    const groupCount = this.groupCount;
+    const anchoredStart = this.anchoredStart;
+    let forward: Program | null = null;
+    let reverse: Program | null = null;
+    let loose: Node | null = tightLoosen(searched, utf8);
+    if (loose != null) {
+      forward = new Compiler(utf8, false, groupCount).compile(loose).program;
+      // Anchored, the only candidate is the start: no reverse scan.
+      reverse = anchoredStart || forward == null ? null : new Compiler(utf8, false, groupCount, true).compile(loose).program;
+      if (forward == null || (!anchoredStart && reverse == null)) loose = null;
+    }
+    if (loose == null) {
+      loose = loosen(searched, utf8);
+      forward = new Compiler(utf8, false, groupCount).compile(loose).program;
+      reverse = anchoredStart ? null : new Compiler(utf8, false, groupCount, true).compile(loose).program;
+    }
     if (forward != null && (anchoredStart || reverse != null)) {
       this.forward = new LazyDFA(forward, new ByteClasses(forward), anchoredStart);
       this.forwardFirstBytes = anchoredStart ? null : firstByteTable(forward);
       if (reverse != null) this.reverse = new LazyDFA(reverse, new ByteClasses(reverse), false, true);
-      const longest = maxLength(loose, utf8);
+      const longest = maxLength(loose!, utf8);
       if (longest <= MAX_SHORT_MATCH) this.shortMatch = longest;
     }
   }
@@ -100,6 +125,8 @@ export class BacktrackSearch {
 
   /** The leftmost-first match of the searched pattern, its start in matchStart. */
   private searchStart(input: usize, len: i32, from: i32, out: StaticArray<i32>): bool {
+    const pending = this.pending;
+    if (pending != null) this.prepare(pending);
     this.exceededLimit = false;
     this.budgetLeft = this.stepLimit;
     const bt = this.backtracker;

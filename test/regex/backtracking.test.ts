@@ -123,6 +123,58 @@ describe("backtracking patterns: loosened DFA prefilter + candidate starts, agai
     expect(matches).toBeGreaterThan(3000);
   }, 60_000);
 
+  // A pattern Y (G) Z with a backreference to G in Z is loosened, for the DFAs, to an alternation
+  // over sets of the characters G can begin with, the references in Z beginning in the same set
+  // (loosen.ts, tightLoosen). If that were not a superset of the pattern, a match would be missed.
+  it("agrees with V8 on patterns with a backreference to a group (the tighter loosening)", () => {
+    const rng = new Rng(942_132);
+    const heads = ["", "\\b", "x?", "[ '\"]*?\\b", "\\W"];
+    const groups = ["\\w+", "[a-c]+", "[\\d\\w]+", "\\d+", "[a-z][0-9]*", "(?:ab|c)\\w*", "[A-C]+", "x?[ab]+", "[ab]{2,3}", "a|b\\w", "[a-f]", "[0-9_a-z]+"];
+    const mids = ["=", "\\s*=\\s*", "[-=]", "[ '\"]*?(?:=|<|like)", "", "\\b[ =]*?", "(?:=|<>|\\s+is\\s+)"];
+    const tails = ["\\1", "\\b\\1\\b", "(?:\\1|x)", "\\1+", "(?!\\1)\\w", "(?:=\\1|<\\w)", "\\1?;", "[ ]*?(?:\\b\\1\\b)", "(?:a|\\1b)", "\\w*\\1"];
+    const alphabet = ["a", "b", "c", "A", "B", "C", "ab", "1", "2", "_", "x", "=", " = ", "<", "<>", " is ", "like", " ", "'", ";", "a=a", "ab=ab", "a=b", "B=b", "12=12", "c<>c", "-", "abc"];
+    const failures: string[] = [];
+    let matches = 0;
+    let misses = 0;
+    for (let n = 0; n < 800 && failures.length < 10; n++) {
+      const source = `${rng.pick(heads)}(${rng.pick(groups)})${rng.pick(mids)}${rng.pick(tails)}${rng.next() < 0.2 ? "|<=" : ""}`;
+      const [flags, jsFlags] = ([[0, ""], [FLAG_I, "i"], [FLAG_BYTES, ""], [FLAG_I | FLAG_BYTES, "i"]] as Array<[number, string]>)[n % 4];
+      const h = engine.mustCompile(source, flags);
+      const oracle = new RegExp(source, jsFlags + "dg");
+      for (let k = 0; k < 8; k++) {
+        let input = "";
+        const len = rng.next() < 0.3 ? 30 + rng.int(90) : rng.int(12);
+        for (let i = 0; i < len; i++) input += rng.pick(alphabet);
+        const jsAll = [...input.matchAll(oracle)].map((m) => [m.index!, m.index! + m[0].length]);
+        const ourAll = engine.findAll(h, input);
+        if (JSON.stringify(ourAll) !== JSON.stringify(jsAll)) { failures.push(`/${source}/${jsFlags} on ${JSON.stringify(input)}: ${JSON.stringify(ourAll)}, V8 ${JSON.stringify(jsAll)}`); break; }
+        if (jsAll.length > 0) matches++; else misses++;
+        oracle.lastIndex = 0;
+        const js = jsSpans(oracle.exec(input), engine.exports.groupCount(h));
+        oracle.lastIndex = 0;
+        const ours = engine.exec(h, input);
+        if (JSON.stringify(ours) !== JSON.stringify(js)) { failures.push(`/${source}/${jsFlags} on ${JSON.stringify(input)}: exec ${JSON.stringify(ours)}, V8 ${JSON.stringify(js)}`); break; }
+        if (engine.test(h, input) !== (js !== null)) { failures.push(`/${source}/${jsFlags} on ${JSON.stringify(input)}: test ${!ours}`); break; }
+      }
+      engine.release(h);
+    }
+    expect(failures).toEqual([]);
+    expect(matches).toBeGreaterThan(1500);
+    expect(misses).toBeGreaterThan(1500);
+  }, 120_000);
+
+  it("near-misses whose reference would begin with another character never reach the backtracker", () => {
+    // 1 KB of "word=other word" pairs: with the references loosened to any word, every pair is a
+    // loosened match and a backtracker start, far beyond a 200-step budget (result 2).
+    const h = engine.mustCompile("\\b([\\d\\w]+)\\b\\s*=\\s*\\b\\1\\b", FLAG_BYTES, 200);
+    const pairs = "text/html;charset=utf-8;a=b;c=d;e=f;g=h;id=42;q=x;".repeat(21);
+    expect(engine.testRaw(h, pairs)).toBe(0);
+    expect(engine.testRaw(h, pairs + "same=same")).toBe(1);
+    const folded = engine.mustCompile("(?i:\\b([a-z]+)=\\1\\b)", FLAG_BYTES, 200);
+    expect(engine.testRaw(folded, pairs + "Same=sAME")).toBe(1);
+    expect(engine.testRaw(folded, pairs)).toBe(0);
+  });
+
   it("backtracks only at possible starts: 64 KB of ordinary text stays within a small step budget", () => {
     // A plain backtracker tries every word start (about 13 000 here, several steps each) and runs
     // out of steps; the loosened DFAs leave only the "word=word" places at the end.
