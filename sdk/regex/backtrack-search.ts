@@ -97,7 +97,7 @@ export class BacktrackSearch {
       this.forward = new LazyDFA(forward, new ByteClasses(forward), anchoredStart);
       this.forwardFirstBytes = anchoredStart ? null : firstByteTable(forward);
       if (reverse != null) this.reverse = new LazyDFA(reverse, new ByteClasses(reverse), false, true);
-      const longest = maxLength(loose!, utf8);
+      const longest = maxLength(loose, utf8);
       if (longest <= MAX_SHORT_MATCH) this.shortMatch = longest;
     }
   }

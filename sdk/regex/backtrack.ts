@@ -5,6 +5,7 @@
 import { assertionHolds } from "./assertions";
 import { AssertKind } from "./ast";
 import { DEAD, MATCH } from "./dfa";
+import { isRegularLookahead, LookaheadDfa, lookaheadCaptures } from "./lookahead-dfa";
 import { LookbehindDfa } from "./lookbehind-dfa";
 import { CHAIN_BOTH_WAYS, CHAIN_ONE_WAY, SplitChains } from "./split-chains";
 import { LOOK_BEHIND, LOOK_NEGATE, Op, Program } from "./program";
@@ -55,12 +56,15 @@ export class Backtracker {
   private lookAny: StaticArray<bool>;
   /** For each lookbehind (by lookIndex) with a regular body: its reverse DFA, else null. */
   private lookDfas: Array<LookbehindDfa | null> = new Array<LookbehindDfa | null>();
-  /** decidedByDfa[pc] != 0: the lookbehind at pc is answered by its DFA alone (negative, or no captures), in run(). */
+  /** For each lookahead with a regular body (lookIndex[pc] - lookbehinds): its DFA (lookahead-dfa.ts). */
+  private aheadDfas: Array<LookaheadDfa> | null = null;
+  /** decidedByDfa[pc] != 0: the lookaround at pc is answered by its DFA alone (negative, or no captures), in run(). */
   private decidedByDfa: StaticArray<u8>;
   /**
-   * For each lookbehind (by lookIndex), what run() needs to scan its DFA in place (no call) while
-   * the transitions are cached: table address (0: call), classes address, end class, start state.
-   * Refreshed after every call into the DFA, the only place its table can move.
+   * For each lookbehind, then each regular lookahead (by lookIndex), what run() needs to scan its
+   * DFA in place (no call) while the transitions are cached: table address (0: call), classes
+   * address, end class, start state. Refreshed after every call into the DFA, the only place its
+   * table can move.
    */
   private lookScans: StaticArray<i32>;
 
@@ -84,8 +88,20 @@ export class Backtracker {
     this.lookIndex = lookIndex;
     this.lookSets = new StaticArray<u32>(max(looks, 1) * 8);
     this.lookAny = new StaticArray<bool>(max(looks, 1));
-    this.decidedByDfa = new StaticArray<u8>(prog.length);
-    this.lookScans = new StaticArray<i32>(max(looks, 1) * 4);
+    const decidedByDfa = new StaticArray<u8>(prog.length);
+    this.decidedByDfa = decidedByDfa;
+    let aheads = 0;
+    let aheadDfas: Array<LookaheadDfa> | null = null;
+    for (let pc = 0; pc < prog.length; pc++) {
+      if (prog.op(pc) != Op.Look || (prog.a(pc) & LOOK_BEHIND) != 0 || !isRegularLookahead(prog, pc)) continue;
+      if ((prog.a(pc) & LOOK_NEGATE) == 0 && lookaheadCaptures(prog, pc)) continue;
+      if (aheadDfas == null) aheadDfas = new Array<LookaheadDfa>();
+      aheadDfas.push(new LookaheadDfa(prog, pc));
+      lookIndex[pc] = looks + aheads++;
+      decidedByDfa[pc] = 1;
+    }
+    this.lookScans = new StaticArray<i32>(max(looks + aheads, 1) * 4);
+    this.aheadDfas = aheadDfas;
     for (let pc = 0; pc < prog.length; pc++) {
       if (prog.op(pc) != Op.Look || (prog.a(pc) & LOOK_BEHIND) == 0) continue;
       const k = lookIndex[pc];
@@ -346,8 +362,10 @@ export class Backtracker {
       } else if (op == Op.LoopCheck) {
         if (pos != load<i32>(registers + (<usize>load<i32>(inst, 4) << 2))) { pc++; continue; }
       } else if (op == Op.Look && load<u8>(decidedByDfa + <usize>pc) != 0) {
-        // A regular lookbehind: one right-to-left DFA scan, no backtracking into its body; here
-        // while its transitions are cached (as LazyDFA.matchesEndingAt reads them), else a call.
+        // A regular lookaround: one DFA scan (right to left from pos for a lookbehind, as
+        // LazyDFA.matchesEndingAt reads it; left to right for a lookahead, as an anchored
+        // earliestMatchEnd does), no backtracking into its body; here while its transitions are
+        // cached, else a call.
         const scan = lookScans + (<usize>load<i32>(lookIndex + (<usize>pc << 2)) << 4);
         const table = <usize>load<i32>(scan);
         let t = 0;
@@ -356,16 +374,26 @@ export class Backtracker {
           const endClass = load<i32>(scan, 8);
           let s = load<i32>(scan, 12);
           let p = pos;
-          while (true) {
-            // At p == 0 the end-of-text transition is never a state, so the loop stops there.
-            const c: i32 = p > 0 ? <i32>load<u8>(classes + <usize>load<u8>(input + <usize>(p - 1))) : endClass;
-            t = load<i32>(table + (<usize>(s + c) << 2));
-            if (t < 0) break;
-            s = t;
-            p--;
+          // At the end of the text the transition is never a state, so the loops stop there.
+          if ((load<i32>(inst, 4) & LOOK_BEHIND) != 0) {
+            while (true) {
+              const c: i32 = p > 0 ? <i32>load<u8>(classes + <usize>load<u8>(input + <usize>(p - 1))) : endClass;
+              t = load<i32>(table + (<usize>(s + c) << 2));
+              if (t < 0) break;
+              s = t;
+              p--;
+            }
+          } else {
+            while (true) {
+              const c: i32 = p < len ? <i32>load<u8>(classes + <usize>load<u8>(input + <usize>p)) : endClass;
+              t = load<i32>(table + (<usize>(s + c) << 2));
+              if (t < 0) break;
+              s = t;
+              p++;
+            }
           }
         }
-        const matched = t == MATCH || t == DEAD ? t == MATCH : this.lookbehindMatches(pc, pos); // t is 0 without a table
+        const matched = t == MATCH || t == DEAD ? t == MATCH : this.lookaroundMatches(pc, pos); // t is 0 without a table
         if (matched != ((load<i32>(inst, 4) & LOOK_NEGATE) != 0)) { pc = load<i32>(inst, 8); continue; }
       } else {
         // Look, Atomic: rarer; they call back into run().
@@ -477,10 +505,12 @@ export class Backtracker {
     return negate ? pos : FAIL;
   }
 
-  /** Whether the body of the regular lookbehind at pc matches some input[p..pos). */
-  private lookbehindMatches(pc: i32, pos: i32): bool {
+  /** Whether the body of the regular lookbehind (lookahead) at pc matches some input[p..pos) (input[pos..p)). */
+  private lookaroundMatches(pc: i32, pos: i32): bool {
     const k = unchecked(this.lookIndex[pc]);
-    return unchecked(this.lookDfas[k])!.matchesBeforeDescribing(this.input, this.len, pos, this.lookScans, k * 4);
+    const looks = this.lookDfas.length;
+    if (k < looks) return unchecked(this.lookDfas[k])!.matchesBeforeDescribing(this.input, this.len, pos, this.lookScans, k * 4);
+    return unchecked(this.aheadDfas![k - looks]).matchesAfterDescribing(this.input, this.len, pos, this.lookScans, k * 4);
   }
 
   /** Doubles the backtrack stack (keeping `top` entries); false at the cap. */

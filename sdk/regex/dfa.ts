@@ -245,13 +245,14 @@ export class LazyDFA {
   }
 
   /**
-   * For a scan inlined elsewhere (the backtracker's lookbehinds, see describeReverseScan): writes
-   * to out[at..at+4) the transition table's address, the address of the byte classes, the end of
-   * text class and the start state, as matchesEndingAt would read them; the table's address is 0
-   * when the start depends on the bytes around `end` (the program has assertions). The table
-   * moves when the cache grows, so this holds only until the next transition is computed.
+   * For a scan inlined elsewhere (the backtracker's lookarounds): writes to out[at..at+4) the
+   * transition table's address, the address of the byte classes, the end of text class and the
+   * start state, as matchesEndingAt and an anchored earliestMatchEnd read them; the table's
+   * address is 0 when the start depends on the bytes around the position (the program has
+   * assertions). The table moves when the cache grows, so this holds only until the next
+   * transition is computed.
    */
-  describeReverseScan(out: StaticArray<i32>, at: i32): void {
+  describeScan(out: StaticArray<i32>, at: i32): void {
     let s = -1;
     if (!this.prog.hasAssertions) {
       s = unchecked(this.startStates[0]);

@@ -30,12 +30,12 @@ export class LookbehindDfa {
 
   /**
    * matchesBefore, then what a scan inlined in the backtracker needs to answer the next ones
-   * itself while every transition it takes is cached (see LazyDFA.describeReverseScan).
+   * itself while every transition it takes is cached (see LazyDFA.describeScan).
    */
   matchesBeforeDescribing(input: usize, len: i32, pos: i32, scan: StaticArray<i32>, at: i32): bool {
     const d = this.getDfa();
     const found = d.matchesEndingAt(input, len, pos);
-    d.describeReverseScan(scan, at);
+    d.describeScan(scan, at);
     return found;
   }
 
