@@ -7,6 +7,7 @@ import { crsAvailable, loadCrsPatterns } from "./support/crs.ts";
 import { FLAG_BYTES, FLAG_I, FLAG_M, FLAG_S, RegexEngine } from "./support/engine.ts";
 import { generateBacktrackingPattern, generateLongerInput, Rng } from "./support/generate.ts";
 import { pcreToJs } from "./support/pcre-to-js.ts";
+import { v8Spans } from "./support/oracle.ts";
 
 let engine: RegexEngine;
 beforeAll(async () => {
@@ -51,7 +52,7 @@ describe("backtracking patterns: loosened DFA prefilter + candidate starts, agai
         const oursCompared = oracle.sameGroups ? ours : ours.slice(0, 1);
         if (JSON.stringify(oursCompared) !== JSON.stringify(js)) { failures.push(`${label}: exec ${JSON.stringify(ours)}, V8 ${JSON.stringify(js)}`); break; }
         const all = new RegExp(oracle.regex.source, jsFlags + "g");
-        const jsAll = [...input.matchAll(all)].map((m) => [m.index!, m.index! + m[0].length]);
+        const jsAll = v8Spans(input, all);
         const ourAll = engine.findAll(h, input);
         if (JSON.stringify(ourAll) !== JSON.stringify(jsAll)) { failures.push(`${label}: findAll ${JSON.stringify(ourAll)}, V8 ${JSON.stringify(jsAll)}`); break; }
       }
@@ -106,7 +107,7 @@ describe("backtracking patterns: loosened DFA prefilter + candidate starts, agai
         let input = "";
         const len = rng.int(40);
         for (let i = 0; i < len; i++) input += rng.pick(alphabet);
-        const jsAll = [...input.matchAll(oracle)].map((m) => [m.index!, m.index! + m[0].length]);
+        const jsAll = v8Spans(input, oracle);
         const ourAll = engine.findAll(h, input);
         if (JSON.stringify(ourAll) !== JSON.stringify(jsAll)) { failures.push(`/${source}/ on ${JSON.stringify(input)}: ${JSON.stringify(ourAll)}, V8 ${JSON.stringify(jsAll)}`); break; }
         matches += jsAll.length;
@@ -145,7 +146,7 @@ describe("backtracking patterns: loosened DFA prefilter + candidate starts, agai
         let input = "";
         const len = rng.next() < 0.3 ? 30 + rng.int(90) : rng.int(12);
         for (let i = 0; i < len; i++) input += rng.pick(alphabet);
-        const jsAll = [...input.matchAll(oracle)].map((m) => [m.index!, m.index! + m[0].length]);
+        const jsAll = v8Spans(input, oracle);
         const ourAll = engine.findAll(h, input);
         if (JSON.stringify(ourAll) !== JSON.stringify(jsAll)) { failures.push(`/${source}/${jsFlags} on ${JSON.stringify(input)}: ${JSON.stringify(ourAll)}, V8 ${JSON.stringify(jsAll)}`); break; }
         if (jsAll.length > 0) matches++; else misses++;

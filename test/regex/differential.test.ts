@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { FLAG_I, FLAG_M, FLAG_S, RegexEngine } from "./support/engine.ts";
 import { generateInput, generatePattern, Rng } from "./support/generate.ts";
 import { pcreToJs } from "./support/pcre-to-js.ts";
+import { v8Spans } from "./support/oracle.ts";
 
 let engine: RegexEngine;
 beforeAll(async () => {
@@ -58,7 +59,7 @@ describe("differential against V8 RegExp", () => {
           if (JSON.stringify(ours) !== JSON.stringify(js)) { failures.push(`${label}: groups ${JSON.stringify(ours)}, V8 ${JSON.stringify(js)}`); break; }
           // findAll and replace follow JavaScript's rules for empty matches.
           const all = new RegExp(oracle.regex.source, jsFlags + "g");
-          const jsAll = [...input.matchAll(all)].map((m) => [m.index!, m.index! + m[0].length]);
+          const jsAll = v8Spans(input, all);
           const ourAll = engine.findAll(h, input);
           if (JSON.stringify(ourAll) !== JSON.stringify(jsAll)) { failures.push(`${label}: findAll ${JSON.stringify(ourAll)}, V8 ${JSON.stringify(jsAll)}`); break; }
           const replaced = engine.replace(h, input, "<$&|$1>");
