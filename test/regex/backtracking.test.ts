@@ -7,7 +7,7 @@ import { crsAvailable, loadCrsPatterns } from "./support/crs.ts";
 import { FLAG_BYTES, FLAG_I, FLAG_M, FLAG_S, RegexEngine } from "./support/engine.ts";
 import { generateBacktrackingPattern, generateLongerInput, Rng } from "./support/generate.ts";
 import { pcreToJs } from "./support/pcre-to-js.ts";
-import { v8Spans } from "./support/oracle.ts";
+import { v8GroupSpans, v8Spans } from "./support/oracle.ts";
 
 let engine: RegexEngine;
 beforeAll(async () => {
@@ -15,12 +15,6 @@ beforeAll(async () => {
 }, 120_000);
 
 const FLAG_SETS: Array<[number, string]> = [[0, ""], [FLAG_I, "i"], [FLAG_S, "s"], [FLAG_M, "m"], [FLAG_I | FLAG_M | FLAG_S, "ims"]];
-
-function jsSpans(m: RegExpExecArray | null, groups: number): Array<[number, number]> | null {
-  if (!m) return null;
-  const indices = (m as RegExpExecArray & { indices: Array<[number, number] | undefined> }).indices;
-  return indices.slice(0, groups).map((p) => (p ? [p[0], p[1]] : [-1, -1]) as [number, number]);
-}
 
 describe("backtracking patterns: loosened DFA prefilter + candidate starts, against V8", () => {
   it("agrees on test, exec (with groups) and findAll for 1500 generated PCRE-only patterns", () => {
@@ -41,7 +35,7 @@ describe("backtracking patterns: loosened DFA prefilter + candidate starts, agai
         const input = generateLongerInput(rng);
         const label = `/${gen.source}/${jsFlags} on ${JSON.stringify(input)}`;
         oracle.regex.lastIndex = 0;
-        const js = jsSpans(oracle.regex.exec(input), oracle.sameGroups ? groups : 1);
+        const js = v8GroupSpans(oracle.regex.exec(input), oracle.sameGroups ? groups : 1);
         const ours = engine.exec(h, input);
         const ourTest = engine.test(h, input);
         comparisons++;
@@ -113,7 +107,7 @@ describe("backtracking patterns: loosened DFA prefilter + candidate starts, agai
         matches += jsAll.length;
         oracle.lastIndex = 0;
         const groups = engine.exports.groupCount(h);
-        const js = jsSpans(oracle.exec(input), groups);
+        const js = v8GroupSpans(oracle.exec(input), groups);
         oracle.lastIndex = 0;
         const ours = engine.exec(h, input);
         if (JSON.stringify(ours) !== JSON.stringify(js)) { failures.push(`/${source}/ on ${JSON.stringify(input)}: exec ${JSON.stringify(ours)}, V8 ${JSON.stringify(js)}`); break; }
@@ -151,7 +145,7 @@ describe("backtracking patterns: loosened DFA prefilter + candidate starts, agai
         if (JSON.stringify(ourAll) !== JSON.stringify(jsAll)) { failures.push(`/${source}/${jsFlags} on ${JSON.stringify(input)}: ${JSON.stringify(ourAll)}, V8 ${JSON.stringify(jsAll)}`); break; }
         if (jsAll.length > 0) matches++; else misses++;
         oracle.lastIndex = 0;
-        const js = jsSpans(oracle.exec(input), engine.exports.groupCount(h));
+        const js = v8GroupSpans(oracle.exec(input), engine.exports.groupCount(h));
         oracle.lastIndex = 0;
         const ours = engine.exec(h, input);
         if (JSON.stringify(ours) !== JSON.stringify(js)) { failures.push(`/${source}/${jsFlags} on ${JSON.stringify(input)}: exec ${JSON.stringify(ours)}, V8 ${JSON.stringify(js)}`); break; }

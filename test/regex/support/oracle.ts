@@ -9,6 +9,16 @@ export function v8Spans(text: string, regex: RegExp): number[][] {
 }
 
 /**
+ * [start, end) of each group of a V8 match made with the d flag, [-1, -1] where a group did not
+ * take part, as our exec reports them; the first `groups` only when given.
+ */
+export function v8GroupSpans(m: RegExpExecArray | null, groups?: number): Array<[number, number]> | null {
+  if (!m) return null;
+  const indices = (m as RegExpExecArray & { indices: Array<[number, number] | undefined> }).indices;
+  return indices.slice(0, groups).map((p) => (p ? [p[0], p[1]] : [-1, -1]) as [number, number]);
+}
+
+/**
  * ~120 KB of random a/b runs (10–69 bytes, 2 % c), each with an x or y marker before it
  * (`markerBefore`, for lookaheads reading the run) or after it (for lookbehinds).
  */
