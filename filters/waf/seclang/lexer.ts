@@ -72,13 +72,17 @@ function splitWords(s: string, start: i32, file: string, line: i32, result: LexR
     if (i >= len) break;
     if (s.charCodeAt(i) == 34) {
       i++;
-      let word = "";
+      // Built up only when the argument has \" escapes (CRS's long patterns have hundreds: appending
+      // to a string would copy the argument once per escape).
+      let escaped: ByteBuilder | null = null;
       let from = i;
       let closed = false;
       while (i < len) {
         const c = s.charCodeAt(i);
         if (c == 92 && i + 1 < len && s.charCodeAt(i + 1) == 34) {
-          word += s.substring(from, i) + "\"";
+          if (escaped == null) escaped = new ByteBuilder(i - from + 64);
+          escaped!.appendRange(s, from, i);
+          escaped!.push(34);
           i += 2;
           from = i;
           continue;
@@ -90,9 +94,9 @@ function splitWords(s: string, start: i32, file: string, line: i32, result: LexR
         result.error = file + ":" + line.toString() + ": unterminated double-quoted argument";
         return words;
       }
-      word += s.substring(from, i);
+      if (escaped == null) words.push(s.substring(from, i));
+      else { escaped!.appendRange(s, from, i); words.push(escaped!.toString()); }
       i++;
-      words.push(word);
     } else {
       const from = i;
       while (i < len && !isSpace(s.charCodeAt(i))) i++;
