@@ -4,7 +4,7 @@
 export * from "../../sdk/exports";
 import {
   Action, ConfigErrors, Configuration, Counter, HeaderPair, HttpContext, RootContext, registerRootContext,
-  getPropertyString, logInfo, logWarn, logError, nowNanos, quoteJsonString,
+  getPropertyString, logInfo, logWarn, logError, nowNanos, quoteJsonString, hold, release,
 } from "../../sdk/index";
 import { parseConfig, WafConfig } from "./config";
 import { buildWaf, Waf } from "./engine/waf";
@@ -44,7 +44,9 @@ class WafRoot extends RootContext {
     }
     const started = nowNanos();
     const files = embeddedFiles();
+    hold(configuration); hold(errors); hold(config); hold(files); // buildWaf collects
     const waf = buildWaf(config.settings, files);
+    release(4);
     if (waf.error.length > 0) {
       errors.add("directives", byteStringToText(waf.error));
       return errors.report("waf: invalid configuration");

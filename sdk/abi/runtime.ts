@@ -1,8 +1,9 @@
-// The three runtime hooks asconfig.json's `--use` flags point at. AssemblyScript would otherwise
+// The runtime hooks asconfig.json's `--use` flags point at. AssemblyScript would otherwise
 // import env.abort, env.seed and env.Date.now, which Envoy does not link (it refuses such a module).
 import { proxy_get_current_time_nanoseconds, proxy_log, wasi_random_get } from "./imports";
 import { LogLevel } from "./enums";
 import { utf8Bytes } from "./memory";
+import "../collector"; // the __alloc/__realloc hooks: asc resolves a --use target only in a file the program holds
 
 const SCRATCH: usize = memory.data(8, 8);
 

@@ -23,15 +23,16 @@ async function sourcesUnder(dir: string, out: string[] = []): Promise<string[]> 
 
 /**
  * Compiles `entry` (relative to the package root) and returns the .wasm path.
- * Extra source folders the entry imports from can be named in `alsoHash`.
+ * Extra source folders the entry imports from can be named in `alsoHash`; `extraArgs` go to asc.
  */
-export async function buildWasm(entry: string, options: { target?: BuildTarget; alsoHash?: string[] } = {}): Promise<string> {
+export async function buildWasm(entry: string, options: { target?: BuildTarget; alsoHash?: string[]; extraArgs?: string[] } = {}): Promise<string> {
   const target = options.target ?? "release";
   const absEntry = path.resolve(PACKAGE_ROOT, entry);
   const dirs = [path.dirname(absEntry), path.join(PACKAGE_ROOT, "sdk"), ...(options.alsoHash ?? []).map((d) => path.resolve(PACKAGE_ROOT, d))];
   const files = (await Promise.all(dirs.map((d) => sourcesUnder(d)))).flat().sort();
   const hash = createHash("sha256");
-  hash.update(entry + "\0" + target + "\0");
+  const extraArgs = options.extraArgs ?? [];
+  hash.update(entry + "\0" + target + "\0" + extraArgs.join("\0") + "\0");
   hash.update(await readFile(path.join(PACKAGE_ROOT, "asconfig.json")));
   for (const f of new Set(files)) hash.update(f + "\0").update(await readFile(f));
   const name = `${path.basename(path.dirname(absEntry))}-${path.basename(absEntry, ".ts")}-${target}-${hash.digest("hex").slice(0, 16)}.wasm`;
@@ -39,7 +40,7 @@ export async function buildWasm(entry: string, options: { target?: BuildTarget; 
   if (existsSync(out)) return out;
   // Build beside the final name and rename, so parallel test files never read a half-written file.
   const tmp = `${out}.${process.pid}.tmp.wasm`;
-  await compileFilter(absEntry, tmp, { target });
+  await compileFilter(absEntry, tmp, { target, extraArgs });
   await rename(tmp, out);
   return out;
 }

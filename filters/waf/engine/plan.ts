@@ -5,6 +5,7 @@ import { Rule, Target, Var, Op, varName } from "../seclang/model";
 import { RuleSet } from "../seclang/ruleset";
 import { Resolved } from "./variables";
 import { LiteralScan } from "./literal-scan";
+import { hold, release, collectionPoint } from "../../../sdk/index";
 
 /** One plan's values in one request: names (prefix + key) and transformed values. */
 export class PlanValues extends Resolved {
@@ -108,10 +109,10 @@ export function assignPlans(set: RuleSet): void {
       }
     }
   }
-  // The load's garbage goes first: the scanners' tables are its largest blocks and would not find
-  // room without growing linear memory, which never shrinks (one doubling: 10.5 → 21 MiB).
-  // One full collection costs ~25 ms on CRS, so there is only this one.
-  __collect();
+  // The scanners' tables are the load's largest blocks: let the garbage go first, and between
+  // scanners, or linear memory (which never shrinks) doubles to find room.
+  hold(ids); hold(chains); hold(chainOrder); hold(planScanner);
+  collectionPoint();
   for (let c = 0; c < chainOrder.length; c++) {
     const entry = chains.get(chainOrder[c]);
     if (entry.rules.length < MIN_RULES_PER_SCANNER) continue;
@@ -126,7 +127,9 @@ export function assignPlans(set: RuleSet): void {
     }
     scanner.build();
     set.scanners.push(scanner);
+    collectionPoint();
   }
+  release(4);
   set.planCount = ids.size;
   set.planScanner = planScanner;
 }

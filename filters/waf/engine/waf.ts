@@ -4,6 +4,7 @@ import { RuleSet, RuleSetBuilder, EngineMode } from "../seclang/ruleset";
 import { FileSet } from "../seclang/parse-rule";
 import { Evaluation } from "./evaluate";
 import { DEFAULT_RULES } from "../default-rules";
+import { hold, release } from "../../../sdk/index";
 
 export class WafSettings {
   directives: string = "";
@@ -39,6 +40,22 @@ export function buildWaf(settings: WafSettings, files: FileSet): Waf {
   const waf = new Waf();
   const builder = new RuleSetBuilder(files);
   const hasCrs = files.find("crs-setup.conf") != null;
+  hold(waf); hold(builder); hold(settings); hold(files); // loading and finishing collect
+  const ok = loadRules(builder, settings, files, hasCrs);
+  waf.crsLoaded = settings.includeCrs && hasCrs;
+  const rules = ok ? builder.finish() : null;
+  release(4);
+  if (rules == null) { waf.error = builder.error; return waf; }
+  if (settings.mode == "On") rules.mode = EngineMode.On;
+  else if (settings.mode == "DetectionOnly") rules.mode = EngineMode.DetectionOnly;
+  else if (settings.mode == "Off") rules.mode = EngineMode.Off;
+  rules.requestBodyLimit = settings.requestBodyLimit;
+  waf.rules = rules;
+  return waf;
+}
+
+/** Loads CRS (with its setup and the configured settings), the configured directives, or the default rules. */
+function loadRules(builder: RuleSetBuilder, settings: WafSettings, files: FileSet, hasCrs: bool): bool {
   let ok = true;
   if (settings.includeCrs && hasCrs) {
     // ModSecurity's recommended base configuration (modsecurity.conf-recommended) for both directions.
@@ -62,21 +79,14 @@ export function buildWaf(settings: WafSettings, files: FileSet): Waf {
         if (n.startsWith("rules/") && n.endsWith(".conf")) names.push(n);
       }
       names.sort();
+      hold(names);
       for (let i = 0; i < names.length && ok; i++) ok = builder.load(files.find(names[i])!, names[i]);
+      release(1);
     }
-    waf.crsLoaded = true;
   } else if (settings.directives.length > 0) {
     ok = builder.load(settings.directives, "directives");
   } else {
     ok = builder.load(DEFAULT_RULES, "default-rules.conf");
   }
-  if (!ok) { waf.error = builder.error; return waf; }
-  const rules = builder.finish();
-  if (rules == null) { waf.error = builder.error; return waf; }
-  if (settings.mode == "On") rules.mode = EngineMode.On;
-  else if (settings.mode == "DetectionOnly") rules.mode = EngineMode.DetectionOnly;
-  else if (settings.mode == "Off") rules.mode = EngineMode.Off;
-  rules.requestBodyLimit = settings.requestBodyLimit;
-  waf.rules = rules;
-  return waf;
+  return ok;
 }

@@ -6,6 +6,7 @@ import { ParseContext, FileSet, parseTargets, parseOperator, splitActions, apply
 import { asciiLower } from "../engine/bytes";
 import { assignPlans } from "../engine/plan";
 import { LiteralScan } from "../engine/literal-scan";
+import { hold, release, collectionPoint } from "../../../sdk/index";
 
 export enum EngineMode { On, DetectionOnly, Off }
 
@@ -60,13 +61,18 @@ export class RuleSetBuilder {
     if (this.error.length > 0) return false;
     const lexed = lexDirectives(text, fileName);
     if (lexed.error.length > 0) { this.error = lexed.error; return false; }
+    // Compiling CRS allocates ~80 MiB, nearly all of it garbage: collect between directives.
+    // The builder holds everything built so far; buildWaf and onConfigure hold their own frames.
+    hold(this); hold(lexed);
     for (let i = 0; i < lexed.directives.length; i++) {
       const d = lexed.directives[i];
       this.directive(d);
-      if (this.ctx.error.length > 0) { this.error = d.where() + ": " + d.name + ": " + this.ctx.error; return false; }
-      if (this.error.length > 0) return false;
+      if (this.ctx.error.length > 0) { this.error = d.where() + ": " + d.name + ": " + this.ctx.error; break; }
+      if (this.error.length > 0) break;
+      collectionPoint();
     }
-    return true;
+    release(2);
+    return this.error.length == 0;
   }
 
   /** Applies deferred removals/updates and checks chains are complete. */
@@ -209,21 +215,24 @@ export class RuleSetBuilder {
     for (let i = 0; i < files.names.length; i++) {
       const candidate = baseName(files.names[i]);
       if (!candidate.endsWith(".conf")) continue;
-      let ok = false;
-      if (star < 0) ok = candidate == base || files.names[i] == pattern;
-      else ok = candidate.startsWith(base.substring(0, star)) && candidate.endsWith(base.substring(star + 1)) && candidate.length >= base.length - 1;
-      if (ok) names.push(files.names[i]);
+      let matches = false;
+      if (star < 0) matches = candidate == base || files.names[i] == pattern;
+      else matches = candidate.startsWith(base.substring(0, star)) && candidate.endsWith(base.substring(star + 1)) && candidate.length >= base.length - 1;
+      if (matches) names.push(files.names[i]);
     }
     names.sort();
-    for (let i = 0; i < names.length; i++) {
+    hold(names); // the nested loads collect
+    let ok = true;
+    for (let i = 0; i < names.length && ok; i++) {
       const content = files.find(names[i]);
       if (content == null) continue;
       matched++;
       this.includeDepth++;
-      const ok = this.load(content!, names[i]);
+      ok = this.load(content!, names[i]);
       this.includeDepth--;
-      if (!ok) return;
     }
+    release(1);
+    if (!ok) return;
     if (matched == 0) this.ctx.fail("no embedded file matches '" + pattern + "' (Envoy gives filters no file access: embed files at build time)");
   }
 

@@ -42,12 +42,17 @@ export async function instantiateTestModule(wasmBytes: BufferSource): Promise<Te
   const instance = await WebAssembly.instantiate(module, stubImports(module, () => mem!, logs));
   const raw = instance.exports as Record<string, any>;
   mem = raw.memory as WebAssembly.Memory;
-  // Traps carry the abort message the module logged just before.
+  // Traps carry the abort message the module logged just before. After each call the module
+  // collects (its collect() export), as the SDK does after each proxy-wasm callback.
   const ex: Record<string, any> = {};
   for (const [name, value] of Object.entries(raw)) {
     ex[name] = typeof value !== "function" ? value : (...args: unknown[]) => {
       logs.length = 0;
-      try { return value(...args); } catch (e) { throw new Error(`${name}: ${(e as Error).message} ${logs.join(" | ")}`); }
+      try {
+        const result = value(...args);
+        if (name !== "collect") raw.collect?.();
+        return result;
+      } catch (e) { throw new Error(`${name}: ${(e as Error).message} ${logs.join(" | ")}`); }
     };
   }
   if (typeof ex._initialize === "function") ex._initialize();

@@ -12,10 +12,11 @@ export const REGRESSION_DIR = path.resolve(PACKAGE_ROOT, "../shared/crs-3.3.4-re
 export const haveCrs = crsAvailable();
 export const haveRegression = existsSync(REGRESSION_DIR);
 
-export async function crsFilterWasm(): Promise<string> {
+/** The CRS-embedded WAF; `extraArgs` go to asc (e.g. `--use PROXYSCRIPT_GC_BUDGET=0`). */
+export async function crsFilterWasm(extraArgs: string[] = []): Promise<string> {
   const entry = path.join(PACKAGE_ROOT, ".cache/waf-crs/index.ts");
   await embedCrs(DEFAULT_CRS_RULES_DIR, DEFAULT_CRS_SETUP, entry);
-  return buildWasm(path.relative(PACKAGE_ROOT, entry), { alsoHash: ["filters/waf"] });
+  return buildWasm(path.relative(PACKAGE_ROOT, entry), { alsoHash: ["filters/waf"], extraArgs });
 }
 
 /** Rule ids of every JSON log line the WAF wrote for a request. */

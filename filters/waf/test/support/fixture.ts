@@ -51,6 +51,7 @@ export async function loadEngineFixture(withCrs = false): Promise<EngineFixture>
       new Uint8Array(memory!.buffer, ptr, joined.length).set(joined);
       const ok = ex[fn]() === 1;
       const out = Buffer.from(new Uint8Array(memory!.buffer, ex.outputPtr(), ex.outputLen()));
+      ex.collect(); // after each call, as the SDK collects after each proxy-wasm callback
       return { ok, text: out.toString("latin1"), bytes: out };
     },
   };
