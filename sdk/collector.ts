@@ -1,16 +1,15 @@
-// When garbage is collected. The SDK builds with AssemblyScript's minimal runtime (TCMS, a
-// stop-the-world mark & sweep): it keeps no shadow stack and puts no barrier on pointer stores,
-// which on a rule-heavy filter is over half the cost of a request under the incremental runtime.
-// The price: nothing collects by itself, and a collection sees only globals, not the wasm stack,
-// so it is safe only where no frame holds a managed reference that a global does not reach.
-// The end of the outermost callback is such a point; the SDK collects there once BUDGET bytes
-// have been allocated since the last collection, so a VM carries at most that much garbage.
+// When garbage is collected. The SDK builds with AssemblyScript's minimal runtime, its collector
+// replaced by sdk/generational-gc.ts: no shadow stack and no incremental write barriers, which
+// on a rule-heavy filter cost over 40 % of a request. The price: nothing collects by itself, and
+// a collection sees only globals, not the wasm stack, so it is safe only where no frame holds a
+// managed reference that a global does not reach. The end of the outermost callback is such a
+// point; the SDK collects there once BUDGET bytes have been allocated since the last collection,
+// so a VM carries at most that much young garbage; once the old generation has taken in
+// FULL_BUDGET bytes since the last full collection, it collects that too.
 // Code that allocates far more than that in one callback (a WAF compiling its rule set) adds its
 // own points: hold() what its frames reference, call collectionPoint(), release().
 // Under the incremental runtime (asconfig "runtime": "incremental") all of this compiles away.
-// @ts-ignore: ~lib/rt/tlsf (the allocator every AssemblyScript runtime builds on) has no editor typings.
-import { __alloc as tlsfAlloc, __realloc as tlsfRealloc } from "~lib/rt/tlsf";
-
+import { allocatedSinceCollection, promotedSinceFullCollection, collectYoungGeneration, collectBothGenerations } from "./generational-gc";
 // ~lib/shared/runtime's Runtime.Minimal; ASC_RUNTIME is the build's runtime, a compile-time constant.
 const MINIMAL_RUNTIME: i32 = 1;
 
@@ -20,30 +19,23 @@ const MINIMAL_RUNTIME: i32 = 1;
  * turns a reference a collection point fails to hold into a deterministic failure (tests).
  */
 // @ts-ignore: PROXYSCRIPT_GC_BUDGET exists only when the build defines it.
-const BUDGET: usize = isDefined(PROXYSCRIPT_GC_BUDGET) ? <usize>PROXYSCRIPT_GC_BUDGET : 1 << 20;
+const BUDGET: usize = isDefined(PROXYSCRIPT_GC_BUDGET) ? <usize>PROXYSCRIPT_GC_BUDGET : 512 << 10;
+/** Bytes promoted to the old generation between full collections (bounds its garbage). */
+const FULL_BUDGET: usize = 512 << 10;
 
-let allocatedSinceCollection: usize = 0;
 let callbackDepth: i32 = 0;
 /** What callers' frames hold across a collectionPoint; a global, so the collector marks it. */
 const held: (Object | null)[] = [];
 
-/** asconfig's `--use __alloc=…`: every allocation (objects, and the SDK's host buffers) passes here. */
-export function countingAlloc(size: usize): usize {
-  allocatedSinceCollection += size;
-  return tlsfAlloc(size);
-}
-
-/** asconfig's `--use __realloc=…`: an array or buffer growing. */
-export function countingRealloc(ptr: usize, size: usize): usize {
-  allocatedSinceCollection += size;
-  return tlsfRealloc(ptr, size);
-}
-
 function collectIfDue(): void {
-  if (ASC_RUNTIME != MINIMAL_RUNTIME || allocatedSinceCollection < BUDGET) return;
-  // @ts-ignore: __collect is the runtime's, absent from the editor typings.
-  __collect();
-  allocatedSinceCollection = 0;
+  if (ASC_RUNTIME != MINIMAL_RUNTIME || allocatedSinceCollection() < BUDGET) return;
+  if (promotedSinceFullCollection() >= FULL_BUDGET) collectBothGenerations();
+  else collectYoungGeneration();
+}
+
+/** After (re)configuration, which leaves behind far more garbage than a request: everything. */
+export function configurationFinished(): void {
+  if (--callbackDepth == 0 && ASC_RUNTIME == MINIMAL_RUNTIME) collectBothGenerations();
 }
 
 /** Called by every ABI export on entry. */
