@@ -25,7 +25,7 @@ export * from "./metrics";
 export { HttpCallResponse, HttpCallHandler, httpCall, pendingHttpCalls } from "./http-call";
 export { GrpcHandler, GrpcStream, grpcCall, grpcStream, grpcCancel, pendingGrpcCalls } from "./grpc";
 export * from "./foreign";
-export { hold, release, collectionPoint } from "./collector";
+export { hold, release, collectionPoint } from "./abi/collector";
 
 export * from "./json/index";
 export { TextBuilder } from "./json/text-builder";

@@ -3,7 +3,7 @@
 import { Action, PeerType, BufferType } from "./enums";
 import { allocateForHost } from "./memory";
 import { enterContext } from "../context/current";
-import { callbackStarted, callbackFinished, configurationFinished } from "../collector";
+import { callbackStarted, callbackFinished, configurationFinished } from "./collector";
 import { Configuration } from "../context/configuration";
 import * as registry from "../context/registry";
 import { deliverHttpCallResponse, forgetHttpCallsOf } from "../http-call";

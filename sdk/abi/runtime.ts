@@ -3,7 +3,7 @@
 import { proxy_get_current_time_nanoseconds, proxy_log, wasi_random_get } from "./imports";
 import { LogLevel } from "./enums";
 import { utf8Bytes } from "./memory";
-import "../collector"; // and through it the garbage collector asconfig.json's --use hooks name: asc resolves a --use target only in a file the program holds
+import "./collector"; // and through it the garbage collector asconfig.json's --use hooks name: asc resolves a --use target only in a file the program holds
 
 const SCRATCH: usize = memory.data(8, 8);
 

@@ -1,4 +1,4 @@
-// sdk/generational-gc.ts through a test entry (fixtures/gc/entry.ts) compiled to real wasm: old
+// sdk/abi/generational-gc.ts through a test entry (fixtures/gc/entry.ts) compiled to real wasm: old
 // objects that receive young references keep them through young and full collections, survivors
 // are promoted after their second collection, and garbage of both generations is freed.
 import { readFile } from "node:fs/promises";

@@ -1,4 +1,4 @@
-// The WAF's collection points (sdk/collector.ts: compiling CRS collects between directives and
+// The WAF's collection points (sdk/abi/collector.ts: compiling CRS collects between directives and
 // scanners) must hold every object the frames on the stack still use. A build that collects at
 // every point and after every callback (PROXYSCRIPT_GC_BUDGET=0) turns a forgotten hold into a
 // trap or a wrong verdict, so it runs the CRS regression cases beside the normal build and must
