@@ -1,5 +1,5 @@
 // When garbage is collected. The SDK builds with AssemblyScript's minimal runtime, its collector
-// replaced by sdk/generational-gc.ts: no shadow stack and no incremental write barriers, which
+// replaced by sdk/abi/generational-gc.ts: no shadow stack and no incremental write barriers, which
 // on a rule-heavy filter cost over 40 % of a request. The price: nothing collects by itself, and
 // a collection sees only globals, not the wasm stack, so it is safe only where no frame holds a
 // managed reference that a global does not reach. The end of the outermost callback is such a

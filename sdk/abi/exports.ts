@@ -21,6 +21,9 @@ export function proxy_on_memory_allocate(size: usize): usize {
   return allocateForHost(size);
 }
 
+// Each callback tells the collector when it starts and ends (collector.ts): the end of the
+// outermost one is where garbage is collected, since no frame then holds a reference.
+
 // ---- lifecycle ----
 
 export function proxy_on_context_create(contextId: u32, parentContextId: u32): void {

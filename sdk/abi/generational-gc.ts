@@ -8,7 +8,7 @@
 // object). Two collections, not one: a collection runs between callbacks, so the request in
 // flight survives its first one; promoting it would fill the old generation with garbage. A full
 // collection (both generations) runs when enough has been promoted since the last one.
-// Like the minimal runtime's collector, it sees globals, not the wasm stack: sdk/collector.ts
+// Like the minimal runtime's collector, it sees globals, not the wasm stack: sdk/abi/collector.ts
 // decides when collecting is safe. The object header is the runtime's (~lib/rt/common OBJECT):
 // gcInfo holds the next object in the object's list and, in its low two bits, the color; gcInfo2
 // the previous one and, in bit 0, FLAG: "in the remembered set" for an old object, "survived a
@@ -320,7 +320,7 @@ export function gcUnpin(ptr: usize): void {
   remember(obj);
 }
 
-/** `__collect()`: both generations. Safe only where sdk/collector.ts's collection points are. */
+/** `__collect()`: both generations. Safe only where sdk/abi/collector.ts's collection points are. */
 export function gcCollect(): void {
   collectBothGenerations();
 }
