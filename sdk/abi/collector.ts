@@ -1,6 +1,6 @@
 // When garbage is collected. The SDK builds with AssemblyScript's minimal runtime, its collector
 // replaced by sdk/abi/generational-gc.ts: no shadow stack and no incremental write barriers, which
-// on a rule-heavy filter cost over 40 % of a request. The price: nothing collects by itself, and
+// on a rule-heavy filter cost about half of a request. The price: nothing collects by itself, and
 // a collection sees only globals, not the wasm stack, so it is safe only where no frame holds a
 // managed reference that a global does not reach. The end of the outermost callback is such a
 // point; the SDK collects there once BUDGET bytes have been allocated since the last collection,
@@ -33,19 +33,19 @@ function collectIfDue(): void {
   else collectYoungGeneration();
 }
 
-/** After (re)configuration, which leaves behind far more garbage than a request: everything. */
-export function configurationFinished(): void {
-  if (--callbackDepth == 0 && ASC_RUNTIME == MINIMAL_RUNTIME) collectBothGenerations();
-}
-
 /** Called by every ABI export on entry. */
 export function callbackStarted(): void {
   callbackDepth++;
 }
 
-/** Called by every ABI export before it returns: the outermost one may collect. */
-export function callbackFinished(): void {
-  if (--callbackDepth == 0) collectIfDue();
+/**
+ * Called by every ABI export before it returns: the outermost one may collect. After a
+ * (re)configuration, which leaves far more garbage behind than a request, it collects everything.
+ */
+export function callbackFinished(configured: bool = false): void {
+  if (--callbackDepth != 0) return;
+  if (configured && ASC_RUNTIME == MINIMAL_RUNTIME) collectBothGenerations();
+  else collectIfDue();
 }
 
 /**

@@ -3,7 +3,7 @@
 import { Action, PeerType, BufferType } from "./enums";
 import { allocateForHost } from "./memory";
 import { enterContext } from "../context/current";
-import { callbackStarted, callbackFinished, configurationFinished } from "./collector";
+import { callbackStarted, callbackFinished } from "./collector";
 import { Configuration } from "../context/configuration";
 import * as registry from "../context/registry";
 import { deliverHttpCallResponse, forgetHttpCallsOf } from "../http-call";
@@ -45,7 +45,7 @@ export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: 
   callbackStarted();
   enterContext(rootContextId);
   const result = registry.rootContext(rootContextId).onConfigure(new Configuration(BufferType.PluginConfiguration, pluginConfigurationSize));
-  configurationFinished();
+  callbackFinished(true);
   return result;
 }
 

@@ -171,7 +171,7 @@ function markFrom(cursor: usize, list: usize): usize {
  * Marks from the roots, frees the young objects not reached, promotes the reached ones that had
  * survived before and keeps the others young, flagged as survivors.
  */
-function collectYoung(): void {
+export function collectYoungGeneration(): void {
   // @ts-ignore: compiler builtin
   __visit_globals(VISIT_MARK);
   for (let obj = nextOf(pinned); obj != pinned; obj = nextOf(obj)) {
@@ -227,16 +227,11 @@ export function promotedSinceFullCollection(): usize {
   return promotedBytes;
 }
 
-/** Collects the young generation only. */
-export function collectYoungGeneration(): void {
-  collectYoung();
-}
-
 /** Collects both generations: every old object goes back to young (as a survivor) first. */
 export function collectBothGenerations(): void {
   forgetRemembered();
   moveAll(old, young, WHITE, true);
-  collectYoung();
+  collectYoungGeneration();
   promotedBytes = 0;
 }
 
