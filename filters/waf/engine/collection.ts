@@ -19,6 +19,9 @@ export class KeyLookup {
   index: i32 = -1;
   /** The collection's size when an absence was recorded. */
   size: i32 = 0;
+  /** The key's hash, computed on first use: a site looks up one key, and TX absences are re-checked after every add. */
+  hash: u32 = 0;
+  hashKnown: bool = false;
 }
 
 /** The table of a collection never looked up by key (most are not): shared, never written. */
@@ -120,11 +123,17 @@ export class Collection {
 
   /** indexOf through a remembered position. */
   cachedIndexOf(lowerKey: string, lookup: KeyLookup): i32 {
-    if (lookup.version == this.version && (lookup.index >= 0 || lookup.size == this.values.length)) return lookup.index;
-    const i = this.indexOf(lowerKey);
+    const n = this.values.length;
+    if (lookup.version == this.version && (lookup.index >= 0 || lookup.size == n)) return lookup.index;
+    let i = -1;
+    if (n > 0) {
+      if (this.indexed < n) this.updateIndex();
+      if (!lookup.hashKnown) { lookup.hash = keyHash(lowerKey); lookup.hashKnown = true; }
+      i = this.find(lowerKey, lookup.hash);
+    }
     lookup.version = this.version;
     lookup.index = i;
-    lookup.size = this.values.length;
+    lookup.size = n;
     return i;
   }
 
