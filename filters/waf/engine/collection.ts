@@ -121,7 +121,7 @@ export class Collection {
     this.indexed = n;
   }
 
-  /** indexOf through a remembered position. */
+  /** indexOf through a remembered position; a `lookup` must always come with the same key (it keeps its hash). */
   cachedIndexOf(lowerKey: string, lookup: KeyLookup): i32 {
     const n = this.values.length;
     if (lookup.version == this.version && (lookup.index >= 0 || lookup.size == n)) return lookup.index;
