@@ -119,7 +119,6 @@ export class Evaluation {
   private matchedVarsA: Collection;
   private matchedVarsB: Collection;
   private valueCache: ValueCache;
-  private ruleMatches: Collection = new Collection();
   private currentRule: Rule | null = null;
   /** The operator argument with macros expanded, once per rule evaluation. */
   private expandedArgument: string = "";
@@ -149,6 +148,23 @@ export class Evaluation {
       this.generation = recycled.generation + 1;
       this.valueCache.reset();
     }
+  }
+
+  /**
+   * Drops the finished request's data from the buffers a later evaluation takes over: they are old
+   * (they outlive requests), so what they still reference would survive collections and be promoted.
+   */
+  dropRequestData(): void {
+    this.valueCache.reset();
+    const plans = this.plans;
+    for (let i = 0; i < plans.length; i++) {
+      const values = unchecked(plans[i]);
+      if (values != null) values.clear();
+    }
+    this.tx = new Transaction(this.tx);
+    this.matchedVarsA.emptied();
+    this.matchedVarsB.emptied();
+    this.matches.length = 0;
   }
 
   /** Parses the body (urlencoded, multipart, JSON, XML) into ARGS_POST etc.; call before phase 2. */

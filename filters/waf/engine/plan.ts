@@ -13,6 +13,11 @@ export class PlanValues extends Resolved {
   generation: i32 = -1;
   /** Per value, the rule slots of the plan's literal scanner whose literals occur in it (see ruleLiterals). */
   hits: Array<StaticArray<u64>> = [];
+
+  clear(): void {
+    super.clear();
+    if (this.hits.length != 0) this.hits.length = 0;
+  }
 }
 
 /** Variables whose values change while rules run (TX, match state, ...): never cached. */

@@ -2,7 +2,9 @@
 // hits, so rules sharing a chain transform and scan a value once. An open-addressing table keyed by
 // the value's address, reused across requests (a request start only bumps a stamp): a request
 // makes hundreds of lookups, and a Map<u64, object> costs a hash, an entry and an object each.
-// Entries hold the value itself, so its address cannot be reused while the entry lives.
+// Entries hold the value itself, so its address cannot be reused while the entry lives; a reset
+// drops them, or the table's arrays (old, as the evaluation that owns them) would keep every
+// request's values alive through two collections and promote them to the old generation.
 
 export class ValueCache {
   private capacity: i32 = 0;
@@ -13,13 +15,21 @@ export class ValueCache {
   private originals: StaticArray<string | null> = new StaticArray<string | null>(0);
   private transformed: StaticArray<string | null> = new StaticArray<string | null>(0);
   private hits: StaticArray<StaticArray<u64> | null> = new StaticArray<StaticArray<u64> | null>(0);
+  /** The slots claimed since the last reset, in claim order (the first `count`). */
+  private claimed: StaticArray<i32> = new StaticArray<i32>(0);
 
   constructor() {
     this.allocate(1024);
   }
 
-  /** Forgets every entry (in O(1): entries of older stamps are empty slots). */
+  /** Forgets every entry: entries of older stamps are empty slots, and their references are dropped. */
   reset(): void {
+    for (let n = 0; n < this.count; n++) {
+      const i = unchecked(this.claimed[n]);
+      unchecked(this.originals[i] = null);
+      unchecked(this.transformed[i] = null);
+      unchecked(this.hits[i] = null);
+    }
     this.stamp++;
     this.count = 0;
   }
@@ -37,7 +47,7 @@ export class ValueCache {
         unchecked(this.originals[i] = value);
         unchecked(this.transformed[i] = null);
         unchecked(this.hits[i] = null);
-        this.count++;
+        unchecked(this.claimed[this.count++] = i);
         return i;
       }
       if (unchecked(this.chains[i]) == chain && changetype<usize>(unchecked(this.originals[i])) == address) return i;
@@ -57,6 +67,7 @@ export class ValueCache {
     this.originals = new StaticArray<string | null>(capacity);
     this.transformed = new StaticArray<string | null>(capacity);
     this.hits = new StaticArray<StaticArray<u64> | null>(capacity);
+    this.claimed = new StaticArray<i32>(capacity);
   }
 
   private grow(): void {

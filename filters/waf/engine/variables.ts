@@ -25,6 +25,7 @@ export class Resolved {
   get length(): i32 { return this.values.length; }
 
   clear(): void {
+    if (this.values.length == 0) return;
     this.prefixes.length = 0;
     this.keys.length = 0;
     this.values.length = 0;

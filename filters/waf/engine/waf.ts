@@ -31,7 +31,9 @@ export class Waf {
 
   /** Hands back the evaluation of a finished request (nothing may use it afterwards). */
   recycle(evaluation: Evaluation): void {
-    if (this.spare.length < 8) this.spare.push(evaluation);
+    if (this.spare.length >= 8) return;
+    evaluation.dropRequestData();
+    this.spare.push(evaluation);
   }
 }
 
