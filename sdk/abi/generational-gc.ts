@@ -16,9 +16,10 @@
 // @ts-ignore: the runtime's internals have no editor typings.
 import { OBJECT, BLOCK_OVERHEAD, OBJECT_OVERHEAD, OBJECT_MAXSIZE, TOTAL_OVERHEAD } from "~lib/rt/common";
 // @ts-ignore
-import { __alloc, __realloc, __free } from "~lib/rt/tlsf";
+import { __alloc, __realloc } from "~lib/rt/tlsf";
 // @ts-ignore
 import { E_ALLOCATION_TOO_LARGE, E_ALREADY_PINNED, E_NOT_PINNED } from "~lib/util/error";
+import { allocateCachedBlock, releaseBlock, flushCachedBlocks } from "./block-cache";
 
 const WHITE: usize = 0; // young, not (yet) reached in this collection
 const BLACK: usize = 1; // young, reached in this collection
@@ -193,7 +194,7 @@ export function collectYoungGeneration(): void {
   while (obj != young) {
     const next = nextOf(obj);
     if (obj < __heap_base) setLinks(obj, 0, 0); // static data: relinked when reached again
-    else __free(obj + BLOCK_OVERHEAD);
+    else releaseBlock(obj);
     obj = next;
   }
   setLinks(young, young, young);
@@ -233,13 +234,14 @@ export function collectBothGenerations(): void {
   moveAll(old, young, WHITE, true);
   collectYoungGeneration();
   promotedBytes = 0;
+  flushCachedBlocks(); // so TLSF can coalesce what this collection freed
 }
 
 // ---- the runtime interface the compiler and the standard library call ----
 
 export function gcNew(size: usize, id: i32): usize {
   if (size > OBJECT_MAXSIZE) throw new Error(E_ALLOCATION_TOO_LARGE);
-  const obj = __alloc(OBJECT_OVERHEAD + size) - BLOCK_OVERHEAD;
+  const obj = allocateCachedBlock(OBJECT_OVERHEAD + size);
   store<u32>(obj, id, offsetof<OBJECT>("rtId"));
   store<u32>(obj, <u32>size, offsetof<OBJECT>("rtSize"));
   linkTo(obj, young, WHITE);
