@@ -1,7 +1,7 @@
 // Request body processors: urlencoded, multipart/form-data, JSON and XML fill ARGS_POST, FILES and
 // XML the way ModSecurity's processors do; failures set REQBODY_ERROR instead of failing the request.
 import { Transaction, parseArguments } from "./transaction";
-import { asciiLower, isSpace, ByteBuilder } from "./bytes";
+import { asciiLower, isSpace, ByteBuilder, findText } from "./bytes";
 import { Collection } from "./collection";
 
 /**
@@ -12,8 +12,8 @@ export function bodyProcessorFor(tx: Transaction): string {
   const contentType = asciiLower(tx.header("content-type"));
   if (contentType.startsWith("application/x-www-form-urlencoded")) return "URLENCODED";
   if (contentType.startsWith("multipart/form-data") || contentType.startsWith("multipart/related")) return "MULTIPART";
-  if (contentType.indexOf("json") >= 0) return "JSON";
-  if (contentType.indexOf("xml") >= 0) return "XML";
+  if (findText(contentType, "json") >= 0) return "JSON";
+  if (findText(contentType, "xml") >= 0) return "XML";
   return "";
 }
 
@@ -38,7 +38,7 @@ export function processRequestBody(tx: Transaction): void {
 
 function boundaryOf(contentType: string, tx: Transaction): string {
   const lower = asciiLower(contentType);
-  const at = lower.indexOf("boundary");
+  const at = findText(lower, "boundary");
   if (at < 0) return "";
   let i = at + 8;
   while (i < contentType.length && isSpace(contentType.charCodeAt(i))) { i++; tx.multipartFlags.set("boundary_whitespace", "1"); }
@@ -49,7 +49,7 @@ function boundaryOf(contentType: string, tx: Transaction): string {
   if (i < contentType.length && contentType.charCodeAt(i) == 34) {
     tx.multipartFlags.set("boundary_quoted", "1");
     i++;
-    end = contentType.indexOf("\"", i);
+    end = findText(contentType, "\"", i);
     if (end < 0) end = contentType.length;
   } else {
     while (end < contentType.length && contentType.charCodeAt(end) != 59 && contentType.charCodeAt(end) != 44 && !isSpace(contentType.charCodeAt(end))) end++;
@@ -62,7 +62,7 @@ function dispositionParam(header: string, key: string, tx: Transaction): string 
   const lower = asciiLower(header);
   let from = 0;
   while (true) {
-    const at = lower.indexOf(key + "=", from);
+    const at = findText(lower, key + "=", from);
     if (at < 0) return null;
     // must be a whole parameter name: preceded by ';' or whitespace
     if (at > 0) {
@@ -83,7 +83,7 @@ function dispositionParam(header: string, key: string, tx: Transaction): string 
     let end = i;
     while (end < header.length && header.charCodeAt(end) != 59) end++;
     const v = header.substring(i, end).trim();
-    if (v.indexOf("'") >= 0) tx.multipartFlags.set("invalid_quoting", "1");
+    if (findText(v, "'") >= 0) tx.multipartFlags.set("invalid_quoting", "1");
     return v;
   }
 }
@@ -93,7 +93,7 @@ function parseMultipart(tx: Transaction, contentType: string): void {
   if (boundary.length == 0) { tx.reqbodyError = true; tx.reqbodyErrorMsg = "Multipart: boundary not found in Content-Type"; tx.multipartStrictError = true; return; }
   const body = tx.body;
   const delimiter = "--" + boundary;
-  let pos = body.indexOf(delimiter);
+  let pos = findText(body, delimiter);
   if (pos < 0) { tx.reqbodyError = true; tx.reqbodyErrorMsg = "Multipart: no boundary in body"; tx.multipartStrictError = true; return; }
   if (pos > 0) tx.multipartFlags.set("data_before", "1");
   let sawFinal = false;
@@ -103,7 +103,7 @@ function parseMultipart(tx: Transaction, contentType: string): void {
     // end of the delimiter line
     if (body.startsWith("\r\n", p)) p += 2;
     else if (body.startsWith("\n", p)) { p += 1; tx.multipartFlags.set("lf_line", "1"); }
-    const next = body.indexOf(delimiter, p);
+    const next = findText(body, delimiter, p);
     if (next < 0) { tx.multipartUnmatchedBoundary = true; break; }
     let partEnd = next;
     if (partEnd >= 2 && body.charCodeAt(partEnd - 1) == 10 && body.charCodeAt(partEnd - 2) == 13) partEnd -= 2;
@@ -116,9 +116,9 @@ function parseMultipart(tx: Transaction, contentType: string): void {
 }
 
 function parsePart(tx: Transaction, part: string): void {
-  let headerEnd = part.indexOf("\r\n\r\n");
+  let headerEnd = findText(part, "\r\n\r\n");
   let sep = 4;
-  const lfEnd = part.indexOf("\n\n");
+  const lfEnd = findText(part, "\n\n");
   if (headerEnd < 0 || (lfEnd >= 0 && lfEnd < headerEnd)) { headerEnd = lfEnd; sep = 2; }
   if (headerEnd < 0) { tx.multipartFlags.set("invalid_part", "1"); return; }
   const headerText = part.substring(0, headerEnd);
@@ -131,7 +131,7 @@ function parsePart(tx: Transaction, part: string): void {
     if (line.endsWith("\r")) line = line.substring(0, line.length - 1);
     if (line.length == 0) continue;
     if (isSpace(line.charCodeAt(0))) { tx.multipartFlags.set("header_folding", "1"); continue; }
-    const colon = line.indexOf(":");
+    const colon = findText(line, ":");
     if (colon < 0) { tx.multipartFlags.set("invalid_part", "1"); continue; }
     const name = line.substring(0, colon).trim();
     const value = line.substring(colon + 1).trim();
@@ -293,12 +293,12 @@ function parseXml(tx: Transaction): void {
   while (i < t.length) {
     const c = t.charCodeAt(i);
     if (c != 60) { if (depth > 0) text.push(c); i++; continue; }
-    const end = t.indexOf(">", i);
+    const end = findText(t, ">", i);
     if (end < 0) { tx.reqbodyError = true; tx.reqbodyErrorMsg = "XML parsing error: unterminated tag"; break; }
     const tag = t.substring(i + 1, end);
     if (tag.startsWith("!--") || tag.startsWith("?") || tag.startsWith("!")) {
       if (tag.startsWith("![CDATA[")) {
-        const close = t.indexOf("]]>", i);
+        const close = findText(t, "]]>", i);
         if (close >= 0) { text.append(t.substring(i + 9, close)); i = close + 3; continue; }
       }
       i = end + 1;
@@ -319,13 +319,13 @@ function parseXml(tx: Transaction): void {
 function collectAttributes(tag: string, into: Collection): void {
   let i = 0;
   while (i < tag.length) {
-    const eq = tag.indexOf("=", i);
+    const eq = findText(tag, "=", i);
     if (eq < 0) return;
     let j = eq + 1;
     if (j >= tag.length) return;
     const q = tag.charCodeAt(j);
     if (q != 34 && q != 39) { i = j; continue; }
-    const close = tag.indexOf(String.fromCharCode(q), j + 1);
+    const close = findText(tag, String.fromCharCode(q), j + 1);
     if (close < 0) return;
     into.add("//@*", tag.substring(j + 1, close));
     i = close + 1;

@@ -122,3 +122,26 @@ export class ByteBuilder {
     return out;
   }
 }
+
+/**
+ * s.indexOf(search, from) (JavaScript's meaning, for an empty search too) by a scan for the first
+ * unit: AssemblyScript's String#indexOf calls a general comparison at every position.
+ */
+export function findText(s: string, search: string, from: i32 = 0): i32 {
+  const n = s.length;
+  const m = search.length;
+  const start = min(max(from, 0), n);
+  if (m == 0) return start;
+  const last = n - m;
+  const hay = changetype<usize>(s);
+  const needle = changetype<usize>(search);
+  const first = load<u16>(needle);
+  for (let i = start; i <= last; i++) {
+    const at = hay + (<usize>i << 1);
+    if (load<u16>(at) != first) continue;
+    let k = 1;
+    while (k < m && load<u16>(at + (<usize>k << 1)) == load<u16>(needle + (<usize>k << 1))) k++;
+    if (k == m) return i;
+  }
+  return -1;
+}

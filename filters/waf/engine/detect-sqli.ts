@@ -1,7 +1,7 @@
 // @detectSQLi: a small SQL tokenizer plus patterns of injected SQL, tried as if the value were
 // inserted bare, after a single quote and after a double quote (as libinjection does). Returns a
 // short fingerprint of the tokens when the value looks like SQL, "" otherwise.
-import { asciiLower } from "./bytes";
+import { asciiLower, findText } from "./bytes";
 
 const KEYWORDS: string[] = [
   "select", "union", "insert", "update", "delete", "drop", "alter", "create", "truncate", "exec", "execute",
@@ -147,7 +147,7 @@ function tokenize(s: string, startQuote: i32, out: Tokens): Tokens {
     if (c == 47 && i + 1 < len && s.charCodeAt(i + 1) == 42) {
       // MySQL's /*! ... */ executes its content: keep tokenizing inside it.
       if (i + 2 < len && s.charCodeAt(i + 2) == 33) { i += 3; continue; }
-      const end = s.indexOf("*/", i + 2);
+      const end = findText(s, "*/", i + 2);
       out.push(T_COMMENT, i, i);
       if (end < 0) break;
       i = end + 2;
@@ -273,11 +273,11 @@ export function detectSqli(value: string): string {
   if (value.length == 0) return "";
   const bare = tokenize(value, 0, bareTokens);
   if (looksInjected(bare, false)) return fingerprint(bare);
-  if (value.indexOf("'") >= 0) {
+  if (findText(value, "'") >= 0) {
     const single = tokenize(value, 39, quotedTokens);
     if (looksInjected(single, true)) return fingerprint(single);
   }
-  if (value.indexOf("\"") >= 0) {
+  if (findText(value, "\"") >= 0) {
     const dbl = tokenize(value, 34, quotedTokens);
     if (looksInjected(dbl, true)) return fingerprint(dbl);
   }

@@ -1,7 +1,7 @@
 // @detectXSS: looks for HTML that runs script — script-capable tags, event-handler attributes,
 // javascript:/vbscript: URLs, CSS expressions — the way libinjection's HTML5 scan flags them, in the
 // value as given and as if it continued an attribute value.
-import { asciiLower, ByteBuilder } from "./bytes";
+import { asciiLower, ByteBuilder, findText } from "./bytes";
 
 const DANGEROUS_TAGS: string[] = [
   "script", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math", "style", "link", "meta",
@@ -36,7 +36,7 @@ function tagNameAt(s: string, i: i32): string {
 
 function hasEventHandler(s: string): bool {
   // on<letters> followed by optional spaces and '=' where "on" starts an attribute name
-  let at = s.indexOf("on");
+  let at = findText(s, "on");
   while (at >= 0) {
     const before = at == 0 ? 32 : s.charCodeAt(at - 1);
     if (before == 32 || before == 9 || before == 10 || before == 13 || before == 47 || before == 34 || before == 39 || before == 12) {
@@ -47,7 +47,7 @@ function hasEventHandler(s: string): bool {
         if (j < s.length && s.charCodeAt(j) == 61) return true;
       }
     }
-    at = s.indexOf("on", at + 2);
+    at = findText(s, "on", at + 2);
   }
   return false;
 }
@@ -55,20 +55,20 @@ function hasEventHandler(s: string): bool {
 export function detectXss(value: string): bool {
   const s = asciiLower(value);
   // The scheme and expression checks need a ':' or '(' (squeezing removes neither): most values have neither.
-  const colon = s.indexOf(":") >= 0;
-  const paren = s.indexOf("(") >= 0;
+  const colon = findText(s, ":") >= 0;
+  const paren = findText(s, "(") >= 0;
   if (colon || paren) {
     const squeezed = squeeze(s);
-    if (colon && (squeezed.indexOf("javascript:") >= 0 || squeezed.indexOf("vbscript:") >= 0 || squeezed.indexOf("livescript:") >= 0)) return true;
-    if (paren && squeezed.indexOf("expression(") >= 0 && s.indexOf("style") >= 0) return true;
+    if (colon && (findText(squeezed, "javascript:") >= 0 || findText(squeezed, "vbscript:") >= 0 || findText(squeezed, "livescript:") >= 0)) return true;
+    if (paren && findText(squeezed, "expression(") >= 0 && findText(s, "style") >= 0) return true;
   }
-  let lt = s.indexOf("<");
+  let lt = findText(s, "<");
   while (lt >= 0) {
     let i = lt + 1;
     if (i < s.length && s.charCodeAt(i) == 47) i++;
     if (i < s.length && s.charCodeAt(i) == 33) {
       if (s.startsWith("!entity", i) || s.startsWith("!doctype", i) || s.startsWith("![cdata[", i)) return true;
-      lt = s.indexOf("<", i);
+      lt = findText(s, "<", i);
       continue;
     }
     if (i < s.length && s.charCodeAt(i) == 63) {
@@ -80,16 +80,16 @@ export function detectXss(value: string): bool {
         if (name != "img" && name != "image" && name != "body" && name != "input" && name != "video" && name != "audio" &&
             name != "source" && name != "select" && name != "textarea" && name != "details" && name != "marquee" && name != "button" && name != "keygen") return true;
       }
-      const close = s.indexOf(">", i);
+      const close = findText(s, ">", i);
       const inside = close < 0 ? s.substring(i) : s.substring(i, close);
       if (hasEventHandler(inside)) return true;
       const sq = squeeze(inside);
-      if (sq.indexOf("src=data:") >= 0 || sq.indexOf("href=data:") >= 0 || sq.indexOf("=\"data:") >= 0 || sq.indexOf("='data:") >= 0) return true;
-      if (sq.indexOf("style=") >= 0 && (sq.indexOf("expression") >= 0 || sq.indexOf("url(") >= 0)) return true;
+      if (findText(sq, "src=data:") >= 0 || findText(sq, "href=data:") >= 0 || findText(sq, "=\"data:") >= 0 || findText(sq, "='data:") >= 0) return true;
+      if (findText(sq, "style=") >= 0 && (findText(sq, "expression") >= 0 || findText(sq, "url(") >= 0)) return true;
     }
-    lt = s.indexOf("<", i);
+    lt = findText(s, "<", i);
   }
   // A value that closes an attribute and adds a handler: x" onmouseover="alert(1)
-  if ((s.indexOf("\"") >= 0 || s.indexOf("'") >= 0) && hasEventHandler(s)) return true;
+  if ((findText(s, "\"") >= 0 || findText(s, "'") >= 0) && hasEventHandler(s)) return true;
   return false;
 }

@@ -7,7 +7,7 @@ import { Transaction } from "./transaction";
 import { Collection, KeyLookup } from "./collection";
 import { Resolved, resolveTarget, collectionOf, scalarValue } from "./variables";
 import { applyTransform } from "./transforms";
-import { asciiLower, ByteBuilder } from "./bytes";
+import { asciiLower, ByteBuilder, findText } from "./bytes";
 import { ipMatches } from "./ip";
 import { detectSqli } from "./detect-sqli";
 import { detectXss } from "./detect-xss";
@@ -178,7 +178,7 @@ export class Evaluation {
   responseBodyWanted(): bool {
     if (!this.rules.responseBodyAccess) return false;
     let type = asciiLower(this.tx.responseHeaders.get("content-type"));
-    const semi = type.indexOf(";");
+    const semi = findText(type, ";");
     if (semi >= 0) type = type.substring(0, semi);
     return this.rules.responseBodyMimeTypes.includes(type.trim());
   }
@@ -500,14 +500,14 @@ export class Evaluation {
       case Op.streq: result = value == this.argument(rule); captured = value; break;
       case Op.contains: case Op.strmatch: {
         const arg = this.argument(rule);
-        result = value.indexOf(arg) >= 0;
+        result = findText(value, arg) >= 0;
         captured = arg;
         break;
       }
       case Op.containsWord: result = containsWord(value, this.argument(rule)); break;
       case Op.beginsWith: result = value.startsWith(this.argument(rule)); captured = value; break;
       case Op.endsWith: result = value.endsWith(this.argument(rule)); captured = value; break;
-      case Op.within: result = this.argument(rule).indexOf(value) >= 0; captured = value; break;
+      case Op.within: result = findText(this.argument(rule), value) >= 0; captured = value; break;
       case Op.eq: result = parseLeadingInt(value) == this.number(rule); break;
       case Op.ge: result = parseLeadingInt(value) >= this.number(rule); break;
       case Op.gt: result = parseLeadingInt(value) > this.number(rule); break;
@@ -618,7 +618,7 @@ export class Evaluation {
 
   /** Expands %{VAR}, %{VAR.key} macros (MATCHED_VAR, TX.x, RULE.id, REQUEST_HEADERS.host, ...). */
   expand(text: string): string {
-    if (text.indexOf("%{") < 0) return text;
+    if (findText(text, "%{") < 0) return text;
     return this.expandMacro(compileMacro(text));
   }
 
@@ -661,12 +661,12 @@ export class Evaluation {
 
 function containsWord(value: string, word: string): bool {
   if (word.length == 0) return true;
-  let at = value.indexOf(word);
+  let at = findText(value, word);
   while (at >= 0) {
     const before = at == 0 ? 32 : value.charCodeAt(at - 1);
     const after = at + word.length >= value.length ? 32 : value.charCodeAt(at + word.length);
     if (!isWordChar(before) && !isWordChar(after)) return true;
-    at = value.indexOf(word, at + 1);
+    at = findText(value, word, at + 1);
   }
   return false;
 }
@@ -676,12 +676,12 @@ function containsWord(value: string, word: string): bool {
 }
 
 function invalidUrlEncoding(s: string): bool {
-  let i = s.indexOf("%");
+  let i = findText(s, "%");
   while (i >= 0) {
     if (i + 2 >= s.length) return true;
     const a = s.charCodeAt(i + 1) | 32, b = s.charCodeAt(i + 2) | 32;
     if (!((a >= 48 && a <= 57) || (a >= 97 && a <= 102)) || !((b >= 48 && b <= 57) || (b >= 97 && b <= 102))) return true;
-    i = s.indexOf("%", i + 3);
+    i = findText(s, "%", i + 3);
   }
   return false;
 }

@@ -1,6 +1,7 @@
 // Regex selectors that are plain text (`/__utm/`, `/^header_name_/`, `/rfi_parameter_.*/`) are
 // tested as substring, prefix, suffix or whole-key comparisons of the lower-cased key: CRS runs
 // them on every cookie or TX key a rule sees, and a regex call costs far more than a compare.
+import { findText } from "./bytes";
 
 export enum LiteralMode { contains, prefix, suffix, exact }
 
@@ -12,8 +13,8 @@ export class LiteralSelector {
    * compile multiline, so an anchored one leaves keys holding a newline to the regex (-1).
    */
   picks(lowerKey: string): i32 {
-    if (this.mode == LiteralMode.contains) return lowerKey.indexOf(this.text) >= 0 ? 1 : 0;
-    if (lowerKey.indexOf("\n") >= 0) return -1;
+    if (this.mode == LiteralMode.contains) return findText(lowerKey, this.text) >= 0 ? 1 : 0;
+    if (findText(lowerKey, "\n") >= 0) return -1;
     switch (this.mode) {
       case LiteralMode.prefix: return lowerKey.startsWith(this.text) ? 1 : 0;
       case LiteralMode.suffix: return lowerKey.endsWith(this.text) ? 1 : 0;

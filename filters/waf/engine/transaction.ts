@@ -1,7 +1,7 @@
 // One request's data as ModSecurity exposes it: request line parts, collections, body results,
 // TX variables and the match state rules read (MATCHED_VAR, captures).
 import { Collection } from "./collection";
-import { asciiLower } from "./bytes";
+import { asciiLower, findText } from "./bytes";
 import { urlDecodeArg, uriDecode } from "./url";
 
 export class Transaction {
@@ -107,9 +107,9 @@ export class Transaction {
     this.protocol = protocol;
     this.requestLine = method + " " + uri + " " + protocol;
     let withoutFragment = uri;
-    const hash = uri.indexOf("#");
+    const hash = findText(uri, "#");
     if (hash >= 0) withoutFragment = uri.substring(0, hash);
-    const q = withoutFragment.indexOf("?");
+    const q = findText(withoutFragment, "?");
     this.queryString = q < 0 ? "" : withoutFragment.substring(q + 1);
     this.requestUri = uriDecode(withoutFragment);
     const path = q < 0 ? withoutFragment : withoutFragment.substring(0, q);
@@ -141,11 +141,11 @@ export function parseArguments(text: string, into: Collection, tx: Transaction):
   if (text.length == 0) return;
   let start = 0;
   while (start <= text.length) {
-    let end = text.indexOf("&", start);
+    let end = findText(text, "&", start);
     if (end < 0) end = text.length;
     if (end > start) {
       const part = text.substring(start, end);
-      const eq = part.indexOf("=");
+      const eq = findText(part, "=");
       const name = eq < 0 ? part : part.substring(0, eq);
       const value = eq < 0 ? "" : part.substring(eq + 1);
       if (!validUrlEncoding(name) || !validUrlEncoding(value)) tx.urlencodedError = true;
@@ -156,14 +156,14 @@ export function parseArguments(text: string, into: Collection, tx: Transaction):
 }
 
 function validUrlEncoding(s: string): bool {
-  let i = s.indexOf("%");
+  let i = findText(s, "%");
   while (i >= 0) {
     if (i + 2 >= s.length) return false;
     const a = s.charCodeAt(i + 1) | 32, b = s.charCodeAt(i + 2) | 32;
     const okA = (a >= 48 && a <= 57) || (a >= 97 && a <= 102);
     const okB = (b >= 48 && b <= 57) || (b >= 97 && b <= 102);
     if (!okA || !okB) return false;
-    i = s.indexOf("%", i + 3);
+    i = findText(s, "%", i + 3);
   }
   return true;
 }
@@ -177,7 +177,7 @@ export function parseCookies(header: string, into: Collection): void {
     while (a < p.length && p.charCodeAt(a) == 32) a++;
     p = p.substring(a);
     if (p.length == 0) continue;
-    const eq = p.indexOf("=");
+    const eq = findText(p, "=");
     if (eq < 0) into.add(p, "");
     else into.add(p.substring(0, eq), p.substring(eq + 1));
   }

@@ -1,5 +1,5 @@
 // Transformation functions (t:*), on byte strings, following ModSecurity v3's definitions.
-import { allocString, ByteBuilder, asciiLower, asciiUpper, isSpace, lowerByte } from "./bytes";
+import { allocString, ByteBuilder, asciiLower, asciiUpper, isSpace, lowerByte, findText } from "./bytes";
 import { sha1 } from "./sha1";
 
 export enum T {
@@ -394,7 +394,7 @@ function replaceComments(s: string): string {
   const len = s.length;
   while (i < len) {
     if (s.charCodeAt(i) == 47 && i + 1 < len && s.charCodeAt(i + 1) == 42) {
-      const end = s.indexOf("*/", i + 2);
+      const end = findText(s, "*/", i + 2);
       out.push(32);
       if (end < 0) break;
       i = end + 2;
@@ -413,13 +413,13 @@ function removeComments(s: string): string {
   while (i < len) {
     const c = s.charCodeAt(i);
     if (c == 47 && i + 1 < len && s.charCodeAt(i + 1) == 42) {
-      const end = s.indexOf("*/", i + 2);
+      const end = findText(s, "*/", i + 2);
       if (end < 0) break;
       i = end + 2;
       continue;
     }
     if (c == 60 && s.startsWith("<!--", i)) {
-      const end = s.indexOf("-->", i + 4);
+      const end = findText(s, "-->", i + 4);
       if (end < 0) break;
       i = end + 3;
       continue;

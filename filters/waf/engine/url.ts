@@ -1,5 +1,5 @@
 // URL decoding as ModSecurity applies it to the request line and to arguments.
-import { ByteBuilder } from "./bytes";
+import { ByteBuilder, findText } from "./bytes";
 
 @inline function hexValue(c: i32): i32 {
   if (c >= 48 && c <= 57) return c - 48;
@@ -9,7 +9,7 @@ import { ByteBuilder } from "./bytes";
 }
 
 function decode(s: string, plusIsSpace: bool): string {
-  if (s.indexOf("%") < 0 && (!plusIsSpace || s.indexOf("+") < 0)) return s;
+  if (findText(s, "%") < 0 && (!plusIsSpace || findText(s, "+") < 0)) return s;
   const out = new ByteBuilder(s.length);
   let i = 0;
   while (i < s.length) {
