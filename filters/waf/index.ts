@@ -4,7 +4,7 @@
 export * from "../../sdk/exports";
 import {
   Action, ConfigErrors, Configuration, Counter, HeaderPair, HttpContext, RootContext, registerRootContext,
-  getPropertyString, logInfo, logWarn, logError, nowNanos, quoteJsonString, hold, release,
+  getPropertyString, logInfo, logWarn, logError, nowNanos, quoteJsonString, hold, release, TextBuilder,
 } from "../../sdk/index";
 import { parseConfig, WafConfig } from "./config";
 import { buildWaf, Waf } from "./engine/waf";
@@ -259,31 +259,32 @@ class WafStream extends HttpContext {
     return Action.Continue;
   }
 
-  /** The JSON log line, with the logged matches from index `from` on. */
+  /** The JSON log line, with the logged matches from index `from` on (built in one buffer: a blocked request logs several matches). */
   private logLine(outcome: string, ev: Evaluation, from: i32, reset: bool = false): string {
     const tx = ev.tx;
-    let s = "{\"waf\":\"" + outcome + "\"";
-    if (reset) s += ",\"reset\":true";
-    if (ev.interrupted) s += ",\"status\":" + ev.status.toString() + ",\"rule\":" + ev.interruptRule.toString();
-    s += ",\"anomaly_score\":" + quoteJsonNumber(tx.tx.get("anomaly_score"));
-    s += ",\"method\":" + quoteJsonString(byteStringToText(tx.method));
-    s += ",\"uri\":" + quoteJsonString(byteStringToText(tx.rawUri));
-    if (tx.uniqueId.length > 0) s += ",\"unique_id\":" + quoteJsonString(byteStringToText(tx.uniqueId));
-    s += ",\"matches\":[";
+    const s = new TextBuilder(512);
+    s.append("{\"waf\":\"").append(outcome).append("\"");
+    if (reset) s.append(",\"reset\":true");
+    if (ev.interrupted) s.append(",\"status\":").append(ev.status.toString()).append(",\"rule\":").append(ev.interruptRule.toString());
+    s.append(",\"anomaly_score\":").append(quoteJsonNumber(tx.tx.get("anomaly_score")));
+    s.append(",\"method\":").append(quoteJsonString(byteStringToText(tx.method)));
+    s.append(",\"uri\":").append(quoteJsonString(byteStringToText(tx.rawUri)));
+    if (tx.uniqueId.length > 0) s.append(",\"unique_id\":").append(quoteJsonString(byteStringToText(tx.uniqueId)));
+    s.append(",\"matches\":[");
     let first = true;
     for (let i = from; i < ev.matches.length; i++) {
       const m: RuleMatch = ev.matches[i];
       if (!m.log) continue;
-      if (!first) s += ",";
+      if (!first) s.append(",");
       first = false;
-      s += "{\"id\":" + m.id.toString() + ",\"msg\":" + quoteJsonString(byteStringToText(m.msg));
-      if (m.data.length > 0) s += ",\"data\":" + quoteJsonString(byteStringToText(m.data));
-      if (m.variable.length > 0) s += ",\"variable\":" + quoteJsonString(byteStringToText(m.variable));
-      if (m.value.length > 0) s += ",\"value\":" + quoteJsonString(byteStringToText(m.value));
-      if (m.severity >= 0) s += ",\"severity\":\"" + m.severityName() + "\"";
-      s += "}";
+      s.append("{\"id\":").append(m.id.toString()).append(",\"msg\":").append(quoteJsonString(byteStringToText(m.msg)));
+      if (m.data.length > 0) s.append(",\"data\":").append(quoteJsonString(byteStringToText(m.data)));
+      if (m.variable.length > 0) s.append(",\"variable\":").append(quoteJsonString(byteStringToText(m.variable)));
+      if (m.value.length > 0) s.append(",\"value\":").append(quoteJsonString(byteStringToText(m.value)));
+      if (m.severity >= 0) s.append(",\"severity\":\"").append(m.severityName()).append("\"");
+      s.append("}");
     }
-    return s + "]}";
+    return s.append("]}").toString();
   }
 }
 

@@ -162,6 +162,13 @@ export class Collection {
     unchecked(this.values[i] = value);
   }
 
+  /** setLowered() for a lower-case key whose lookup site remembers it (see cachedIndexOf). */
+  setCached(lowerKey: string, lookup: KeyLookup, value: string): void {
+    const i = this.cachedIndexOf(lowerKey, lookup);
+    if (i < 0) this.addLowered(lowerKey, lowerKey, value);
+    else unchecked(this.values[i] = value);
+  }
+
   remove(lowerKey: string): void {
     if (!this.has(lowerKey)) return;
     for (let i = this.lowerKeys.length - 1; i >= 0; i--) {

@@ -90,6 +90,14 @@ function applyTransforms(rule: Rule, value: string): string {
   return out;
 }
 
+/** TX:0 .. TX:9, where a capturing operator puts what it matched, with their lookup sites. */
+const CAPTURE_KEYS: string[] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+const CAPTURE_LOOKUPS: KeyLookup[] = CAPTURE_KEYS.map<KeyLookup>(() => new KeyLookup());
+
+function setCapture(tx: Collection, group: i32, value: string): void {
+  tx.setCached(unchecked(CAPTURE_KEYS[group]), unchecked(CAPTURE_LOOKUPS[group]), value);
+}
+
 class RemovedTarget {
   idFrom: i64 = 0;
   idTo: i64 = 0;
@@ -229,7 +237,7 @@ export class Evaluation {
     const tx = this.tx;
     if (rule.operator.argumentIsMacro) this.expandedArgument = this.expandMacro(rule.operator.argumentMacro!);
     if (rule.planId >= 0 && !this.hasRuntimeExclusions(rule)) return rule.multiMatch ? this.matchMultiPlan(rule) : this.matchPlan(rule);
-    if (rule.singleTxTarget && !tx.tx.hasDuplicateKeys && !this.hasRuntimeExclusions(rule)) return this.matchTxVariable(rule);
+    if (rule.plainTxTargets && !tx.tx.hasDuplicateKeys && !this.hasRuntimeExclusions(rule)) return this.matchTxVariables(rule);
     const exclusions = this.exclusionsFor(rule);
     let found: Collection | null = null;
     let lastName = "";
@@ -277,27 +285,44 @@ export class Evaluation {
   }
 
   /**
-   * matchOne for a rule reading one TX variable as is (CRS's paranoia-level gates, score checks,
-   * initialisation): one remembered lookup instead of resolving the target.
+   * matchOne for a rule reading TX variables as they are, or counting them (CRS's paranoia-level
+   * gates, score checks, `&TX:x "@eq 0"` initialisation): remembered lookups instead of resolving
+   * the targets. TX holds no duplicate keys here, so a count is 0 or 1.
    */
-  private matchTxVariable(rule: Rule): bool {
+  private matchTxVariables(rule: Rule): bool {
     const tx = this.tx;
     const c = tx.tx;
-    const target = unchecked(rule.targets[0]);
-    const i = c.cachedIndexOf(target.selector, target.lookup);
-    if (i < 0) return false;
-    const value = unchecked(c.values[i]);
-    if (!this.test(rule, value)) return false;
-    const key = unchecked(c.keys[i]);
-    const name = target.matchedName(key);
-    const found = this.freshMatchedVars();
-    found.addLowered(name, target.lowerMatchedName(key), value);
-    tx.matchedVar = value;
-    tx.matchedVarName = name;
-    this.runMatchActions(rule);
-    tx.matchedVar = value;
-    tx.matchedVarName = name;
-    tx.matchedVars = found;
+    let found: Collection | null = null;
+    let lastName = "";
+    let lastValue = "";
+    for (let t = 0; t < rule.targets.length; t++) {
+      const target = unchecked(rule.targets[t]);
+      const i = c.cachedIndexOf(target.selector, target.lookup);
+      let value: string, name: string, lowerName: string;
+      if (target.isCount) {
+        value = i < 0 ? "0" : "1";
+        name = target.countName;
+        lowerName = target.lowerCountName;
+      } else {
+        if (i < 0) continue;
+        value = unchecked(c.values[i]);
+        const key = unchecked(c.keys[i]);
+        name = target.matchedName(key);
+        lowerName = target.lowerMatchedName(key);
+      }
+      if (!this.test(rule, value)) continue;
+      if (found == null) found = this.freshMatchedVars();
+      found!.addLowered(name, lowerName, value);
+      lastName = name;
+      lastValue = value;
+      tx.matchedVar = value;
+      tx.matchedVarName = name;
+      this.runMatchActions(rule);
+    }
+    if (found == null) return false;
+    tx.matchedVar = lastValue;
+    tx.matchedVarName = lastName;
+    tx.matchedVars = found!;
     return true;
   }
 
@@ -471,7 +496,7 @@ export class Evaluation {
       case Op.rx: {
         // `^.*$` (CRS captures whole values with it): with dotAll it matches every value, whole.
         if (op.argument.length == 4 && op.argument == "^.*$") {
-          if (rule.capture && !op.negated) this.tx.tx.set("0", value);
+          if (rule.capture && !op.negated) setCapture(this.tx.tx, 0, value);
           return !op.negated;
         }
         let re = op.regex;
@@ -487,8 +512,8 @@ export class Evaluation {
           const spans = re!.lastSpans;
           const groups = min(spans.length >> 1, 10);
           for (let g = 0; g < 10; g++) {
-            if (g < groups && spans[2 * g] >= 0) this.tx.tx.set(g.toString(), value.substring(spans[2 * g], spans[2 * g + 1]));
-            else if (g < groups) this.tx.tx.set(g.toString(), "");
+            if (g < groups && spans[2 * g] >= 0) setCapture(this.tx.tx, g, value.substring(spans[2 * g], spans[2 * g + 1]));
+            else if (g < groups) setCapture(this.tx.tx, g, "");
           }
         }
         return result != op.negated;
@@ -531,7 +556,7 @@ export class Evaluation {
       case Op.unconditionalMatch: result = true; break;
       default: result = false;
     }
-    if (result && rule.capture && !op.negated && captured.length > 0) this.tx.tx.set("0", captured);
+    if (result && rule.capture && !op.negated && captured.length > 0) setCapture(this.tx.tx, 0, captured);
     return result != op.negated;
   }
 
@@ -553,8 +578,8 @@ export class Evaluation {
       m.severity = rule.severity;
       m.log = true;
       m.disruptive = rule.disruptive;
-      m.msg = this.expand(rule.msg);
-      m.data = this.expand(rule.logdata);
+      m.msg = this.expandMacro(rule.msgMacro);
+      m.data = this.expandMacro(rule.logdataMacro);
       m.variable = this.tx.matchedVarName;
       m.value = this.tx.matchedVar.length > 200 ? this.tx.matchedVar.substring(0, 200) : this.tx.matchedVar;
     }
@@ -641,10 +666,10 @@ export class Evaluation {
       const r = this.currentRule;
       if (r == null) return "";
       if (key == "id") return r.id.toString();
-      if (key == "msg") return this.expand(r.msg);
+      if (key == "msg") return this.expandMacro(r!.msgMacro);
       if (key == "severity") return r.severity.toString();
       if (key == "phase") return r.phase.toString();
-      if (key == "logdata") return this.expand(r.logdata);
+      if (key == "logdata") return this.expandMacro(r!.logdataMacro);
       return "";
     }
     if (v == Var.TX) {

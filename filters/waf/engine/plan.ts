@@ -51,9 +51,11 @@ function signature(targets: Target[]): string {
 
 function assign(rule: Rule, ids: Map<string, i32>): void {
   rule.planId = -1;
-  const only = rule.targets.length == 1 ? rule.targets[0] : null;
-  rule.singleTxTarget = only != null && only.variable == Var.TX && !only.isCount && !only.selectorIsMacro && only.selectorRegex == null &&
-    only.selector.length > 0 && rule.exclusions.length == 0 && rule.transforms.length == 0 && !rule.multiMatch && !rule.isAction;
+  rule.plainTxTargets = rule.targets.length > 0 && rule.exclusions.length == 0 && rule.transforms.length == 0 && !rule.multiMatch && !rule.isAction;
+  for (let i = 0; i < rule.targets.length; i++) {
+    const t = rule.targets[i];
+    if (t.variable != Var.TX || t.selectorIsMacro || t.selectorRegex != null || t.selector.length == 0) rule.plainTxTargets = false;
+  }
   if (rule.isAction || rule.isMarker) return;
   if (!cacheable(rule.targets) || !cacheable(rule.exclusions)) return;
   // multiMatch tests each transformation step: its plan keeps the values untransformed (the key

@@ -1,7 +1,7 @@
 // The compiled rule model: what the SecLang parser produces and the engine evaluates.
 import { Regex } from "../engine/regex";
 import { Matcher } from "../engine/aho-corasick";
-import { Macro } from "./macro";
+import { Macro, compileMacro } from "./macro";
 import { KeyLookup } from "../engine/collection";
 
 /** Variables the engine can resolve. Collections take selectors; scalars do not. */
@@ -77,6 +77,23 @@ export class Target {
   get countName(): string {
     let n = this.countNameCache;
     if (n == null) { n = "&" + this.describe(); this.countNameCache = n; }
+    return n!;
+  }
+
+  private lowerCountNameCache: string | null = null;
+
+  /** countName in lower case. */
+  get lowerCountName(): string {
+    let n = this.lowerCountNameCache;
+    if (n == null) {
+      n = "";
+      const name = this.countName;
+      for (let i = 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        n += String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
+      }
+      this.lowerCountNameCache = n;
+    }
     return n!;
   }
 
@@ -203,6 +220,22 @@ export class Rule {
   status: i32 = 0;
   msg: string = "";
   logdata: string = "";
+  private msgMacroCache: Macro | null = null;
+  private logdataMacroCache: Macro | null = null;
+
+  /** msg compiled (on first use: only rules that match need it). */
+  get msgMacro(): Macro {
+    let m = this.msgMacroCache;
+    if (m == null) { m = compileMacro(this.msg); this.msgMacroCache = m; }
+    return m!;
+  }
+
+  /** logdata compiled (on first use). */
+  get logdataMacro(): Macro {
+    let m = this.logdataMacroCache;
+    if (m == null) { m = compileMacro(this.logdata); this.logdataMacroCache = m; }
+    return m!;
+  }
   tags: string[] = [];
   severity: i32 = -1;
   capture: bool = false;
@@ -218,8 +251,8 @@ export class Rule {
   /** The next link of a chain, or null. */
   chained: Rule | null = null;
   hasChainAction: bool = false;
-  /** Its only target is one TX variable, untransformed: evaluated by a direct lookup (engine/evaluate.ts). */
-  singleTxTarget: bool = false;
+  /** Its targets are TX variables named plainly (or their counts), untransformed: evaluated by direct lookups (engine/evaluate.ts). */
+  plainTxTargets: bool = false;
   /** Rules removed by id/tag at configuration time stay out of the phase lists. */
   removed: bool = false;
 
