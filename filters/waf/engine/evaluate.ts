@@ -240,8 +240,6 @@ export class Evaluation {
     if (rule.plainTxTargets && !tx.tx.hasDuplicateKeys && !this.hasRuntimeExclusions(rule)) return this.matchTxVariables(rule);
     const exclusions = this.exclusionsFor(rule);
     let found: Collection | null = null;
-    let lastName = "";
-    let lastValue = "";
     for (let t = 0; t < rule.targets.length; t++) {
       const target = rule.targets[t];
       const selector = target.selectorIsMacro ? asciiLower(this.expand(target.selector)) : target.selector;
@@ -263,24 +261,34 @@ export class Evaluation {
           if (rule.transforms.length > 0) value = this.transformed(rule, value);
           matched = this.test(rule, value);
         }
-        if (matched) {
-          const name = resolved.name(k);
-          if (found == null) found = this.freshMatchedVars();
-          found!.add(name, value);
-          lastName = name;
-          lastValue = value;
-          // Per matched value, as ModSecurity: MATCHED_VAR is this value, then setvar/ctl run
-          // (CRS records one TX variable per matching header name this way).
-          tx.matchedVar = value;
-          tx.matchedVarName = name;
-          this.runMatchActions(rule);
-        }
+        if (matched) found = this.recordMatch(rule, found, resolved.name(k), null, value);
       }
     }
+    return this.finishMatch(found);
+  }
+
+  /**
+   * One matched value: added to the rule's MATCHED_VARS (`found`, started if null), and MATCHED_VAR
+   * while the rule's setvar/ctl run for it, as ModSecurity does per value (CRS records one TX
+   * variable per matching header name this way). Returns the MATCHED_VARS.
+   */
+  private recordMatch(rule: Rule, found: Collection | null, name: string, lowerName: string | null, value: string): Collection {
+    const into = found != null ? found! : this.freshMatchedVars();
+    if (lowerName != null) into.addLowered(name, lowerName!, value);
+    else into.add(name, value);
+    this.tx.matchedVar = value;
+    this.tx.matchedVarName = name;
+    this.runMatchActions(rule);
+    return into;
+  }
+
+  /** After a rule's values: MATCHED_VAR(S) become the last match's, if any matched. */
+  private finishMatch(found: Collection | null): bool {
     if (found == null) return false;
-    tx.matchedVar = lastValue;
-    tx.matchedVarName = lastName;
-    tx.matchedVars = found!;
+    const last = found!.size - 1;
+    this.tx.matchedVar = unchecked(found!.values[last]);
+    this.tx.matchedVarName = unchecked(found!.keys[last]);
+    this.tx.matchedVars = found!;
     return true;
   }
 
@@ -293,8 +301,6 @@ export class Evaluation {
     const tx = this.tx;
     const c = tx.tx;
     let found: Collection | null = null;
-    let lastName = "";
-    let lastValue = "";
     for (let t = 0; t < rule.targets.length; t++) {
       const target = unchecked(rule.targets[t]);
       const i = c.cachedIndexOf(target.selector, target.lookup);
@@ -310,49 +316,23 @@ export class Evaluation {
         name = target.matchedName(key);
         lowerName = target.lowerMatchedName(key);
       }
-      if (!this.test(rule, value)) continue;
-      if (found == null) found = this.freshMatchedVars();
-      found!.addLowered(name, lowerName, value);
-      lastName = name;
-      lastValue = value;
-      tx.matchedVar = value;
-      tx.matchedVarName = name;
-      this.runMatchActions(rule);
+      if (this.test(rule, value)) found = this.recordMatch(rule, found, name, lowerName, value);
     }
-    if (found == null) return false;
-    tx.matchedVar = lastValue;
-    tx.matchedVarName = lastName;
-    tx.matchedVars = found!;
-    return true;
+    return this.finishMatch(found);
   }
 
   /** matchOne for a rule with a target plan: its values come resolved and transformed from the plan cache. */
   private matchPlan(rule: Rule): bool {
-    const tx = this.tx;
     const values = this.planValues(rule);
     const slot = rule.literalSlot;
     let found: Collection | null = null;
-    let lastName = "";
-    let lastValue = "";
     for (let k = 0; k < values.length; k++) {
       // None of the rule's required literals occurs in this value: its operator cannot match.
       if (slot >= 0 && !hasHit(unchecked(values.hits[k]), slot)) continue;
       const value = unchecked(values.values[k]);
-      if (!this.test(rule, value)) continue;
-      const name = values.name(k);
-      if (found == null) found = this.freshMatchedVars();
-      found!.add(name, value);
-      lastName = name;
-      lastValue = value;
-      tx.matchedVar = value;
-      tx.matchedVarName = name;
-      this.runMatchActions(rule);
+      if (this.test(rule, value)) found = this.recordMatch(rule, found, values.name(k), null, value);
     }
-    if (found == null) return false;
-    tx.matchedVar = lastValue;
-    tx.matchedVarName = lastName;
-    tx.matchedVars = found!;
-    return true;
+    return this.finishMatch(found);
   }
 
   /**
@@ -361,13 +341,10 @@ export class Evaluation {
    * chain's (a step's result is the value after the transformations up to it).
    */
   private matchMultiPlan(rule: Rule): bool {
-    const tx = this.tx;
     const values = this.planValues(rule);
     const chains = prefixChainIds(rule);
     const cache = this.valueCache;
     let found: Collection | null = null;
-    let lastName = "";
-    let lastValue = "";
     for (let k = 0; k < values.length; k++) {
       const raw = unchecked(values.values[k]);
       let value = raw;
@@ -383,21 +360,9 @@ export class Evaluation {
         value = next!;
         matched = this.test(rule, value);
       }
-      if (!matched) continue;
-      const name = values.name(k);
-      if (found == null) found = this.freshMatchedVars();
-      found!.add(name, value);
-      lastName = name;
-      lastValue = value;
-      tx.matchedVar = value;
-      tx.matchedVarName = name;
-      this.runMatchActions(rule);
+      if (matched) found = this.recordMatch(rule, found, values.name(k), null, value);
     }
-    if (found == null) return false;
-    tx.matchedVar = lastValue;
-    tx.matchedVarName = lastName;
-    tx.matchedVars = found!;
-    return true;
+    return this.finishMatch(found);
   }
 
   private planValues(rule: Rule): PlanValues {
